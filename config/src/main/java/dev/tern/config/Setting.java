@@ -1,0 +1,31 @@
+package dev.tern.config;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * One setting: its name in {@code tern.conf} (PowerDNS's name where the meaning is the same), its type,
+ * its default as written in a config file, its allowed integer range, and a one-line description.
+ *
+ * @param <T> the Java type of the parsed value
+ */
+public record Setting<T>(String name, SettingType type, String defaultText, long min, long max,
+                         String description, Class<T> javaType) {
+    public Setting {
+        requireNonNull(name, "name");
+        requireNonNull(type, "type");
+        requireNonNull(defaultText, "defaultText");
+        requireNonNull(description, "description");
+        requireNonNull(javaType, "javaType");
+        if (min > max) {
+            throw new IllegalArgumentException("min: " + min + " (expected: <= max " + max + ")");
+        }
+    }
+
+    /** What a valid value looks like, with the range for integers. */
+    public String expected() {
+        if (type == SettingType.INTEGER) {
+            return "a whole number from " + min + " to " + max;
+        }
+        return type.expected();
+    }
+}

@@ -1,0 +1,89 @@
+package dev.tern.config;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every setting Tern knows, in one place: name, type, default and description. The configuration reference in
+ * {@code docs/} is generated from this list, and the parser accepts nothing else.
+ */
+public final class Settings {
+    private static final Map<String, Setting<?>> BY_NAME = new LinkedHashMap<>();
+
+    // Listening
+    public static final Setting<List<InetAddress>> LOCAL_ADDRESS = addressList("local-address", "127.0.0.1, ::1",
+            "Addresses to answer DNS queries on, IPv4 and IPv6; 0.0.0.0 and :: mean every address of the host");
+    public static final Setting<Integer> LOCAL_PORT = integer("local-port", "53", 0, 65535,
+            "Port to answer DNS queries on, UDP and TCP");
+    public static final Setting<Integer> UDP_TRUNCATION_THRESHOLD = integer("udp-truncation-threshold", "1232",
+            512, 65535, "Largest UDP answer sent; larger answers are truncated (TC) so the client retries over TCP");
+    public static final Setting<Integer> RECEIVER_THREADS = integer("receiver-threads", "0", 0, 256,
+            "Event-loop threads, each with its own UDP socket (SO_REUSEPORT); 0 means one per CPU core");
+    public static final Setting<Integer> TCP_MSS = integer("tcp-mss", "1220", 0, 65535,
+            "TCP_MAXSEG on the TCP listeners, so segments cross tunnels with a small MTU; 0 leaves it to the kernel");
+    public static final Setting<Integer> MAX_TCP_CONNECTIONS = integer("max-tcp-connections", "200", 1, 1_000_000,
+            "Most TCP connections open at once; further connections are closed at once");
+    public static final Setting<Integer> TCP_IDLE_TIMEOUT = integer("tcp-idle-timeout", "5", 1, 3600,
+            "Seconds a TCP connection may stay silent before it is closed");
+    public static final Setting<List<InetAddress>> QUERY_LOCAL_ADDRESS = addressList("query-local-address", "",
+            "Source addresses for outgoing queries and transfers (one IPv4, one IPv6); empty lets the kernel choose");
+
+    // Storage
+    public static final Setting<String> LAUNCH = string("launch", "gsqlite3",
+            "Backend to serve from; Tern speaks gsqlite3 (PowerDNS's SQLite schema)");
+    public static final Setting<String> GSQLITE3_DATABASE = string("gsqlite3-database", "/var/lib/tern/tern.sqlite3",
+            "SQLite database file in PowerDNS's gsqlite3 schema; created with that schema when missing");
+    public static final Setting<Integer> GSQLITE3_BUSY_TIMEOUT = integer("gsqlite3-busy-timeout", "5000", 0, 600_000,
+            "Milliseconds a database write waits for another writer before it fails");
+    public static final Setting<Integer> DEFAULT_TTL = integer("default-ttl", "3600", 0, Integer.MAX_VALUE,
+            "TTL used for records whose ttl column is empty");
+    public static final Setting<Integer> SQL_POLL_INTERVAL = integer("sql-poll-interval", "5", 0, 86_400,
+            "Seconds between checks of the database for zones added, removed or changed by other tools; 0 = never");
+
+    // Control
+    public static final Setting<String> SOCKET_DIR = string("socket-dir", "/run/tern",
+            "Directory of the control socket");
+
+    private Settings() {
+    }
+
+    /** Every setting, in the order of this file. */
+    public static List<Setting<?>> all() {
+        return Collections.unmodifiableList(new ArrayList<>(BY_NAME.values()));
+    }
+
+    /** The setting with this name, if Tern has one. */
+    public static Optional<Setting<?>> byName(String name) {
+        return Optional.ofNullable(BY_NAME.get(name));
+    }
+
+    private static <T> Setting<T> register(Setting<T> setting) {
+        if (BY_NAME.putIfAbsent(setting.name(), setting) != null) {
+            throw new IllegalStateException("setting defined twice: " + setting.name());
+        }
+        return setting;
+    }
+
+    private static Setting<String> string(String name, String def, String description) {
+        return register(new Setting<>(name, SettingType.STRING, def, 0, 0, description, String.class));
+    }
+
+    private static Setting<Integer> integer(String name, String def, long min, long max, String description) {
+        return register(new Setting<>(name, SettingType.INTEGER, def, min, max, description, Integer.class));
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static Setting<List<InetAddress>> addressList(String name, String def, String description) {
+        return register(new Setting(name, SettingType.ADDRESS_LIST, def, 0, 0, description, List.class));
+    }
+
+    @SuppressWarnings("unused")
+    private static Setting<Boolean> bool(String name, String def, String description) {
+        return register(new Setting<>(name, SettingType.BOOLEAN, def, 0, 0, description, Boolean.class));
+    }
+}

@@ -1,0 +1,87 @@
+package dev.tern.server;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import dev.tern.config.ConfigException;
+import dev.tern.config.ConfigLoader;
+import dev.tern.config.TernConfig;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Unmatched;
+
+/** {@code ternd}: the daemon's command line. Settings come from the config file and {@code --key=value}. */
+@Command(name = "ternd", mixinStandardHelpOptions = true, versionProvider = Version.class,
+        description = "Tern authoritative DNS nameserver.%n"
+                + "Any setting of tern.conf can be given as --key=value; it overrides the file.")
+public final class Main implements Callable<Integer> {
+    /** Exit code for a configuration that cannot be used. */
+    static final int EXIT_CONFIG = 2;
+    /** Exit code for a start that failed (port in use, database unusable). */
+    static final int EXIT_START = 1;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "The tern.conf to read (default: none, "
+            + "every setting at its default)")
+    Path config;
+
+    @Option(names = "--check-config", description = "Check the configuration, print problems, exit non-zero if "
+            + "there are any")
+    boolean checkConfig;
+
+    @Option(names = "--demo", description = "Create the demo zone example.com in the database if it has none")
+    boolean demo;
+
+    @Unmatched
+    List<String> overrides = new ArrayList<>();
+
+    public static void main(String[] args) {
+        Logging.configure();
+        System.exit(new CommandLine(new Main()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Logger logger = LoggerFactory.getLogger(Main.class);
+        TernConfig settings;
+        try {
+            ConfigLoader loader = new ConfigLoader();
+            settings = config == null ? loader.load(overrides) : loader.load(config, overrides);
+        } catch (ConfigException e) {
+            for (String problem : e.problems()) {
+                System.err.println(problem);
+            }
+            System.err.println("ternd: the configuration has " + e.problems().size() + " problem(s); not started");
+            return EXIT_CONFIG;
+        }
+        for (String warning : settings.warnings()) {
+            logger.warn(warning);
+        }
+        if (checkConfig) {
+            System.out.println("ternd: configuration " + (config == null ? "(defaults)" : config.toString())
+                    + " is valid" + (settings.warnings().isEmpty() ? "" : ", with "
+                    + settings.warnings().size() + " warning(s)"));
+            return 0;
+        }
+        Server server = new Server(settings);
+        try {
+            server.start(demo);
+        } catch (RuntimeException e) {
+            logger.error("ternd could not start: {}", e.getMessage());
+            return EXIT_START;
+        }
+        logger.info("ternd {} started", Version.string());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            logger.info("ternd stopping");
+            server.close();
+            stopped.countDown();
+        }, "shutdown"));
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,108 @@
+package dev.tern.server.query;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.util.function.Supplier;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Header;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.Opcode;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+import org.xbill.DNS.WireParseException;
+import dev.tern.server.answer.Answer;
+import dev.tern.server.answer.AnswerEngine;
+import dev.tern.server.zone.ZoneTable;
+
+/**
+ * Turns the bytes of one query into the bytes of its response, or null when nothing must be sent (garbage shorter
+ * than a header, or a message that is itself a response). Decides first (the {@link AnswerEngine}), encodes after
+ * ({@link ResponseWriter}).
+ */
+public final class QueryHandler {
+    private static final int HEADER_LENGTH = 12;
+
+    private final Supplier<ZoneTable> zones;
+    private final AnswerEngine engine = new AnswerEngine();
+    private final ResponseWriter writer;
+
+    public QueryHandler(Supplier<ZoneTable> zones, int udpTruncationThreshold) {
+        this.zones = requireNonNull(zones, "zones");
+        this.writer = new ResponseWriter(udpTruncationThreshold);
+    }
+
+    /**
+     * Handles one query.
+     *
+     * @param wire the message as received
+     * @param tcp whether it came over TCP (no size limit, full ANY answers)
+     */
+    public byte[] handle(byte[] wire, boolean tcp) {
+        if (wire.length < HEADER_LENGTH) {
+            return null;
+        }
+        Message query;
+        try {
+            query = new Message(wire);
+        } catch (WireParseException e) {
+            return formerr(wire);
+        } catch (IOException e) {
+            return formerr(wire);
+        }
+        Header header = query.getHeader();
+        if (header.getFlag(Flags.QR)) {
+            return null;
+        }
+        OPTRecord opt = query.getOPT();
+        int opcode = header.getOpcode();
+        if (opcode != Opcode.QUERY) {
+            return writer.rcodeOnly(query, Rcode.NOTIMP, opt, tcp);
+        }
+        if (header.getCount(Section.QUESTION) != 1 || hasMoreThanOneOpt(query)) {
+            return writer.rcodeOnly(query, Rcode.FORMERR, opt, tcp);
+        }
+        if (opt != null && opt.getVersion() > 0) {
+            // RFC 6891 6.1.3: a version we do not speak gets BADVERS, with our OPT (version 0).
+            return writer.rcodeOnly(query, Rcode.BADVERS, opt, tcp);
+        }
+        Record question = query.getQuestion();
+        int qtype = question.getType();
+        if (question.getDClass() != DClass.IN && question.getDClass() != DClass.ANY) {
+            return writer.rcodeOnly(query, Rcode.REFUSED, opt, tcp);
+        }
+        if (qtype == Type.AXFR || qtype == Type.IXFR || qtype == Type.MAILB || qtype == Type.MAILA) {
+            // Transfers out are not served yet; the zone's data is never sent over UDP in any case.
+            return writer.rcodeOnly(query, tcp ? Rcode.NOTIMP : Rcode.FORMERR, opt, tcp);
+        }
+        Answer answer = engine.answer(zones.get(), question.getName(), qtype, !tcp);
+        return writer.write(query, answer, opt, tcp);
+    }
+
+    private static boolean hasMoreThanOneOpt(Message query) {
+        int count = 0;
+        for (Record record : query.getSection(Section.ADDITIONAL)) {
+            if (record.getType() == Type.OPT) {
+                count++;
+            }
+        }
+        return count > 1;
+    }
+
+    /** FORMERR for a message with a header that does not parse: id and opcode copied, no question. */
+    private static byte[] formerr(byte[] wire) {
+        if ((wire[2] & 0x80) != 0) {
+            return null;
+        }
+        byte[] response = new byte[HEADER_LENGTH];
+        response[0] = wire[0];
+        response[1] = wire[1];
+        response[2] = (byte) (0x80 | (wire[2] & 0x78) | (wire[2] & 0x01));
+        response[3] = (byte) Rcode.FORMERR;
+        return response;
+    }
+}

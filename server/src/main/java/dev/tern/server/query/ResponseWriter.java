@@ -1,0 +1,112 @@
+package dev.tern.server.query;
+
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Header;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.RRset;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import dev.tern.server.answer.Answer;
+
+/**
+ * Encodes an {@link Answer} as the response to a query: header flags, the question as asked (qname case kept),
+ * the OPT record when the query had one, and the size limit. Over UDP the limit is min(the client's EDNS size,
+ * {@code udp-truncation-threshold}), and 512 without EDNS (RFC 1035 4.2.1, RFC 6891 6.2.5); an answer that does
+ * not fit loses its optional additional data first, then is sent empty with TC set.
+ */
+final class ResponseWriter {
+    private static final int NO_EDNS_LIMIT = 512;
+    private static final int TCP_LIMIT = 65535;
+
+    private final int udpTruncationThreshold;
+
+    ResponseWriter(int udpTruncationThreshold) {
+        this.udpTruncationThreshold = udpTruncationThreshold;
+    }
+
+    byte[] write(Message query, Answer answer, OPTRecord queryOpt, boolean tcp) {
+        int limit = limit(queryOpt, tcp);
+        Message response = header(query, answer.rcode(), queryOpt);
+        if (answer.authoritative()) {
+            response.getHeader().setFlag(Flags.AA);
+        }
+        add(response, answer.answer(), Section.ANSWER);
+        add(response, answer.authority(), Section.AUTHORITY);
+        add(response, answer.additional(), Section.ADDITIONAL);
+        byte[] wire = response.toWire();
+        if (wire.length <= limit) {
+            return wire;
+        }
+        if (!answer.referral() && !answer.additional().isEmpty()) {
+            // Additional addresses are a courtesy (RFC 2181 9): drop them before truncating.
+            response.removeAllRecords(Section.ADDITIONAL);
+            addOpt(response, queryOpt);
+            wire = response.toWire();
+            if (wire.length <= limit) {
+                return wire;
+            }
+        }
+        Message truncated = header(query, answer.rcode(), queryOpt);
+        if (answer.authoritative()) {
+            truncated.getHeader().setFlag(Flags.AA);
+        }
+        truncated.getHeader().setFlag(Flags.TC);
+        return truncated.toWire();
+    }
+
+    byte[] rcodeOnly(Message query, int rcode, OPTRecord queryOpt, boolean tcp) {
+        return header(query, rcode, queryOpt).toWire();
+    }
+
+    private int limit(OPTRecord queryOpt, boolean tcp) {
+        if (tcp) {
+            return TCP_LIMIT;
+        }
+        if (queryOpt == null) {
+            return NO_EDNS_LIMIT;
+        }
+        return Math.min(Math.max(NO_EDNS_LIMIT, queryOpt.getPayloadSize()), udpTruncationThreshold);
+    }
+
+    private Message header(Message query, int rcode, OPTRecord queryOpt) {
+        Header queryHeader = query.getHeader();
+        Message response = new Message(queryHeader.getID());
+        Header header = response.getHeader();
+        header.setFlag(Flags.QR);
+        header.setOpcode(queryHeader.getOpcode());
+        if (queryHeader.getFlag(Flags.RD)) {
+            header.setFlag(Flags.RD);
+        }
+        if (queryHeader.getFlag(Flags.CD)) {
+            header.setFlag(Flags.CD);
+        }
+        Record question = query.getQuestion();
+        if (question != null) {
+            response.addRecord(question, Section.QUESTION);
+        }
+        // The low four bits go in the header; the rest in the OPT record (RFC 6891 6.1.3).
+        header.setRcode(rcode & 0xF);
+        addOpt(response, queryOpt, rcode);
+        return response;
+    }
+
+    private void addOpt(Message response, OPTRecord queryOpt) {
+        addOpt(response, queryOpt, response.getHeader().getRcode());
+    }
+
+    private void addOpt(Message response, OPTRecord queryOpt, int rcode) {
+        if (queryOpt == null) {
+            return;
+        }
+        response.addRecord(new OPTRecord(udpTruncationThreshold, rcode >>> 4, 0, 0), Section.ADDITIONAL);
+    }
+
+    private static void add(Message response, java.util.List<RRset> rrsets, int section) {
+        for (RRset rrset : rrsets) {
+            for (Record record : rrset.rrs(false)) {
+                response.addRecord(record, section);
+            }
+        }
+    }
+}

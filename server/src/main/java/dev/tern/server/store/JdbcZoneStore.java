@@ -1,0 +1,219 @@
+package dev.tern.server.store;
+
+import static java.util.Objects.requireNonNull;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.TextParseException;
+import dev.tern.server.zone.ZoneCheckException;
+import dev.tern.server.zone.ZoneKind;
+import dev.tern.server.zone.ZoneSnapshot;
+import dev.tern.server.zone.ZoneSnapshotBuilder;
+
+/**
+ * The {@link ZoneStore} over JDBC and PowerDNS's gsqlite3 schema: SQLite through HikariCP, WAL journal, a bounded
+ * busy timeout (PowerDNS waits for ever; we fail with a message instead).
+ */
+public final class JdbcZoneStore implements ZoneStore {
+    private static final Logger logger = LoggerFactory.getLogger(JdbcZoneStore.class);
+
+    private static final String DOMAINS = "SELECT d.id, d.name, d.type, d.master, r.content FROM domains d"
+            + " LEFT JOIN records r ON r.domain_id = d.id AND r.name = d.name AND r.type = 'SOA' AND r.disabled = 0"
+            + " ORDER BY d.id";
+    private static final String RECORDS = "SELECT id, name, type, content, ttl, prio FROM records"
+            + " WHERE domain_id = ? AND disabled = 0";
+    private static final String INSERT_RECORD = "INSERT INTO records"
+            + " (domain_id, name, type, content, ttl, prio, disabled, ordername, auth)"
+            + " VALUES (?, ?, ?, ?, ?, ?, 0, NULL, 1)";
+
+    private final HikariDataSource pool;
+    private final long defaultTtl;
+
+    private JdbcZoneStore(HikariDataSource pool, long defaultTtl) {
+        this.pool = requireNonNull(pool, "pool");
+        this.defaultTtl = defaultTtl;
+    }
+
+    /**
+     * Opens (and creates when missing) a SQLite database in PowerDNS's gsqlite3 schema.
+     *
+     * @param busyTimeoutMillis how long a statement waits for another writer before it fails
+     */
+    public static JdbcZoneStore openSqlite(Path file, int busyTimeoutMillis, long defaultTtl) {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null && !Files.isDirectory(parent)) {
+            try {
+                Files.createDirectories(parent);
+            } catch (IOException e) {
+                throw new StoreException("cannot create the directory of gsqlite3-database " + file, e);
+            }
+        }
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("sqlite");
+        config.setJdbcUrl("jdbc:sqlite:" + file);
+        config.addDataSourceProperty("journal_mode", "WAL");
+        config.addDataSourceProperty("busy_timeout", String.valueOf(busyTimeoutMillis));
+        config.addDataSourceProperty("foreign_keys", "false");
+        config.setMaximumPoolSize(4);
+        config.setMinimumIdle(1);
+        config.setConnectionTimeout(Math.max(250, busyTimeoutMillis + 1000L));
+        HikariDataSource pool;
+        try {
+            pool = new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            throw new StoreException("cannot open gsqlite3-database " + file, e);
+        }
+        try (Connection connection = pool.getConnection()) {
+            if (Schema.ensure(connection)) {
+                logger.info("database {}: created with PowerDNS's gsqlite3 schema", file);
+            }
+        } catch (SQLException e) {
+            pool.close();
+            throw new StoreException("cannot prepare gsqlite3-database " + file, e);
+        }
+        return new JdbcZoneStore(pool, defaultTtl);
+    }
+
+    @Override
+    public List<DomainRow> domains() {
+        List<DomainRow> rows = new ArrayList<>();
+        try (Connection connection = pool.getConnection();
+             Statement statement = connection.createStatement();
+             ResultSet result = statement.executeQuery(DOMAINS)) {
+            while (result.next()) {
+                long id = result.getLong(1);
+                String name = result.getString(2);
+                Name zone;
+                try {
+                    zone = PdnsRecordFormat.parseOwner(name);
+                } catch (TextParseException e) {
+                    logger.error("domains row {}: name '{}' is not a domain name; zone skipped", id, name);
+                    continue;
+                }
+                rows.add(new DomainRow(id, zone, ZoneKind.fromColumn(result.getString(3)), result.getString(4),
+                        result.getString(5)));
+            }
+        } catch (SQLException e) {
+            throw new StoreException("reading the zone list", e);
+        }
+        return rows;
+    }
+
+    @Override
+    public ZoneSnapshot load(DomainRow domain) {
+        ZoneSnapshotBuilder builder = new ZoneSnapshotBuilder(domain.name());
+        try (Connection connection = pool.getConnection();
+             PreparedStatement statement = connection.prepareStatement(RECORDS)) {
+            statement.setLong(1, domain.id());
+            try (ResultSet result = statement.executeQuery()) {
+                while (result.next()) {
+                    addRow(builder, result);
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreException("reading the records of zone " + domain.name(), e);
+        }
+        return builder.build();
+    }
+
+    private void addRow(ZoneSnapshotBuilder builder, ResultSet result) throws SQLException {
+        long id = result.getLong(1);
+        String name = result.getString(2);
+        String type = result.getString(3);
+        String content = result.getString(4);
+        long ttl = result.getObject(5) == null ? defaultTtl : result.getLong(5);
+        int prio = result.getInt(6);
+        String row = "records row " + id + " (" + name + " " + type + " '" + content + "')";
+        try {
+            if (name == null) {
+                throw new IOException("the name column is empty");
+            }
+            Name owner = PdnsRecordFormat.parseOwner(name);
+            if (type == null || type.isEmpty()) {
+                builder.addName(owner);
+                return;
+            }
+            Record record = PdnsRecordFormat.toRecord(owner, type, content, ttl, prio);
+            builder.add(record, row);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ZoneCheckException(row + ": " + e.getMessage());
+        }
+    }
+
+    @Override
+    public DomainRow createZone(Name name, ZoneKind kind, String masters) {
+        String sql = "INSERT INTO domains (name, master, type) VALUES (?, ?, ?)";
+        try (Connection connection = pool.getConnection();
+             PreparedStatement statement = connection.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS)) {
+            statement.setString(1, PdnsRecordFormat.ownerColumn(name));
+            statement.setString(2, masters);
+            statement.setString(3, kind.column());
+            statement.executeUpdate();
+            try (ResultSet keys = statement.getGeneratedKeys()) {
+                keys.next();
+                return new DomainRow(keys.getLong(1), name, kind, masters, null);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("creating zone " + name, e);
+        }
+    }
+
+    @Override
+    public void replaceRecords(DomainRow domain, Collection<Record> records) {
+        try (Connection connection = pool.getConnection()) {
+            connection.setAutoCommit(false);
+            try (Statement begin = connection.createStatement()) {
+                // The write lock is taken now, so a busy database fails here, before anything is deleted.
+                begin.execute("DELETE FROM records WHERE domain_id = " + domain.id());
+                try (PreparedStatement insert = connection.prepareStatement(INSERT_RECORD)) {
+                    for (Record record : records) {
+                        RecordRow row = PdnsRecordFormat.toRow(record);
+                        insert.setLong(1, domain.id());
+                        insert.setString(2, row.name());
+                        insert.setString(3, row.type());
+                        insert.setString(4, row.content());
+                        insert.setLong(5, row.ttl());
+                        insert.setInt(6, row.prio());
+                        insert.addBatch();
+                    }
+                    insert.executeBatch();
+                }
+                for (String ent : EmptyNonTerminals.of(domain.name(), records)) {
+                    try (PreparedStatement insert = connection.prepareStatement(
+                            "INSERT INTO records (domain_id, name, type, content, ttl, prio, disabled, ordername,"
+                                    + " auth) VALUES (?, ?, NULL, NULL, NULL, NULL, 0, NULL, 1)")) {
+                        insert.setLong(1, domain.id());
+                        insert.setString(2, ent);
+                        insert.executeUpdate();
+                    }
+                }
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("writing the records of zone " + domain.name(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}

@@ -1,0 +1,30 @@
+package dev.tern.server.store;
+
+import java.util.Collection;
+import java.util.List;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import dev.tern.server.zone.ZoneKind;
+import dev.tern.server.zone.ZoneSnapshot;
+
+/**
+ * The zones as stored in SQL. Every method blocks; call from worker threads only. Failures of the database are
+ * {@link StoreException}s; zone data that cannot be served is a {@link dev.tern.server.zone.ZoneCheckException}
+ * naming the row.
+ */
+public interface ZoneStore extends AutoCloseable {
+    /** Every zone with its apex SOA content: cheap enough to run every few seconds. */
+    List<DomainRow> domains();
+
+    /** Reads and checks the records of one zone (rows with {@code disabled=1} are not served). */
+    ZoneSnapshot load(DomainRow domain);
+
+    /** Creates a zone row; fails when a zone of that name exists. */
+    DomainRow createZone(Name name, ZoneKind kind, String masters);
+
+    /** Replaces all records of a zone with these, in one transaction, written as PowerDNS writes them. */
+    void replaceRecords(DomainRow domain, Collection<Record> records);
+
+    @Override
+    void close();
+}

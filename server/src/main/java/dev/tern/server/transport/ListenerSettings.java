@@ -1,0 +1,37 @@
+package dev.tern.server.transport;
+
+import static java.util.Objects.requireNonNull;
+
+import java.net.InetAddress;
+import java.util.List;
+import dev.tern.config.Settings;
+import dev.tern.config.TernConfig;
+
+/**
+ * What the DNS listeners need from the configuration.
+ *
+ * @param port 0 picks a free port (the same one for every address, UDP and TCP), for tests
+ * @param threads event loops, each with its own UDP socket per address where SO_REUSEPORT is available
+ */
+public record ListenerSettings(List<InetAddress> addresses, int port, int threads, int tcpMss, int maxTcpConnections,
+                               int tcpIdleTimeoutSeconds) {
+    public ListenerSettings {
+        addresses = List.copyOf(requireNonNull(addresses, "addresses"));
+        if (addresses.isEmpty()) {
+            throw new IllegalArgumentException("local-address: empty (expected: at least one address)");
+        }
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads: " + threads + " (expected: >= 1)");
+        }
+    }
+
+    public static ListenerSettings from(TernConfig config) {
+        int threads = config.get(Settings.RECEIVER_THREADS);
+        if (threads == 0) {
+            threads = Runtime.getRuntime().availableProcessors();
+        }
+        return new ListenerSettings(config.get(Settings.LOCAL_ADDRESS), config.get(Settings.LOCAL_PORT), threads,
+                config.get(Settings.TCP_MSS), config.get(Settings.MAX_TCP_CONNECTIONS),
+                config.get(Settings.TCP_IDLE_TIMEOUT));
+    }
+}

@@ -1,0 +1,57 @@
+package dev.tern.server.zone;
+
+import static java.util.Objects.requireNonNull;
+
+import org.xbill.DNS.Name;
+
+/**
+ * A zone Tern serves: its identity (name, database id, role) and the snapshot served now. The snapshot is swapped
+ * atomically by the one thread that loads the zone; queries read it without locks.
+ */
+public final class Zone {
+    private final Name name;
+    private final long id;
+    private final ZoneKind kind;
+    private volatile ZoneSnapshot snapshot;
+
+    public Zone(Name name, long id, ZoneKind kind, ZoneSnapshot snapshot) {
+        this.name = requireNonNull(name, "name");
+        this.id = id;
+        this.kind = requireNonNull(kind, "kind");
+        if (snapshot != null && !snapshot.origin().equals(name)) {
+            throw new IllegalArgumentException("snapshot: " + snapshot.origin() + " (expected: " + name + ")");
+        }
+        this.snapshot = snapshot;
+    }
+
+    public Name name() {
+        return name;
+    }
+
+    public long id() {
+        return id;
+    }
+
+    public ZoneKind kind() {
+        return kind;
+    }
+
+    /** The snapshot served now, or null when the zone has no data yet (a secondary never transferred). */
+    public ZoneSnapshot snapshot() {
+        return snapshot;
+    }
+
+    /** Makes a new snapshot the one served. */
+    public void publish(ZoneSnapshot next) {
+        requireNonNull(next, "next");
+        if (!next.origin().equals(name)) {
+            throw new IllegalArgumentException("snapshot: " + next.origin() + " (expected: " + name + ")");
+        }
+        this.snapshot = next;
+    }
+
+    @Override
+    public String toString() {
+        return name.toString();
+    }
+}
