@@ -10,7 +10,7 @@ final class PowerDnsSettings {
     static final Set<String> NOT_IMPLEMENTED = Set.of(
             "8bit-dns", "allow-axfr-ips", "allow-dnsupdate-from", "allow-notify-from", "allow-unsigned-autoprimary",
             "allow-unsigned-notify", "allow-unsigned-supermaster", "also-notify", "any-to-tcp", "api", "api-key",
-            "autosecondary", "axfr-fetch-timeout", "axfr-lower-serial", "cache-ttl", "carbon-server", "chroot",
+            "autosecondary", "axfr-lower-serial", "cache-ttl", "carbon-server", "chroot",
             "config-dir", "config-name", "consistent-backends", "control-console", "daemon", "default-api-rectify",
             "default-ksk-algorithm", "default-soa-content", "default-soa-edit", "default-zsk-algorithm",
             "direct-dnskey", "disable-axfr", "disable-axfr-rectify", "disable-syslog", "distributor-threads",
@@ -23,14 +23,13 @@ final class PowerDnsSettings {
             "max-queue-length", "max-signature-cache-entries", "max-tcp-connection-duration",
             "max-tcp-connections-per-client", "max-tcp-transactions-per-conn", "negquery-cache-ttl",
             "non-local-bind", "only-notify", "outgoing-axfr-expand-alias", "overload-queue-length", "primary",
-            "query-cache-ttl", "query-logging", "resolver", "retrieval-threads", "reuseport", "secondary",
-            "secondary-check-signature-freshness", "secondary-do-renotify", "security-poll-suffix",
+            "query-cache-ttl", "query-logging", "resolver", "retrieval-threads", "reuseport", "secondary-check-signature-freshness", "secondary-do-renotify", "security-poll-suffix",
             "send-signed-notify", "server-id", "setgid", "setuid", "signing-threads", "slave",
             "slave-cycle-interval", "slave-renotify", "socket-dir-mode", "superslave", "tcp-control-address",
             "tcp-control-port", "tcp-control-range", "tcp-control-secret", "tcp-fast-open", "traceback-handler",
             "trusted-notification-proxy", "udp-truncation-threshold-v6", "version-string", "webserver",
             "webserver-address", "webserver-allow-from", "webserver-password", "webserver-port", "write-pid",
-            "xfr-cycle-interval", "xfr-max-received-mbytes", "zone-cache-refresh-interval",
+            "xfr-cycle-interval", "zone-cache-refresh-interval",
             "zone-metadata-cache-ttl");
 
     private PowerDnsSettings() {

@@ -45,6 +45,32 @@ public final class Settings {
     public static final Setting<Integer> SQL_POLL_INTERVAL = integer("sql-poll-interval", "5", 0, 86_400,
             "Seconds between checks of the database for zones added, removed or changed by other tools; 0 = never");
 
+    // Secondary
+    public static final Setting<Boolean> SECONDARY = bool("secondary", "no",
+            "Act as a secondary: keep SLAVE zones fresh from their primaries (SOA checks, NOTIFY, AXFR/IXFR)");
+    public static final Setting<Integer> XFR_TCP_MSS = integer("xfr-tcp-mss", "1220", 0, 65535,
+            "TCP_MAXSEG advertised on incoming-transfer connections, set before connect; 0 leaves it to the kernel");
+    public static final Setting<Boolean> XFR_AUTO_MSS = bool("xfr-auto-mss", "yes",
+            "Retry a transfer that stalls after data began to flow at once with a smaller MSS (1220, then 536)");
+    public static final Setting<Integer> XFR_STALL_TIMEOUT = integer("xfr-stall-timeout", "3", 1, 600,
+            "Seconds without progress, once transfer data began to flow, before the transfer counts as stalled");
+    public static final Setting<Integer> AXFR_FETCH_TIMEOUT = integer("axfr-fetch-timeout", "10", 1, 3600,
+            "Seconds to wait for a TCP connection, and for the first byte of a transfer answer");
+    public static final Setting<Integer> XFR_DEADLINE = integer("xfr-deadline", "3600", 1, 86_400,
+            "Seconds a whole incoming transfer may take before it is abandoned");
+    public static final Setting<Integer> XFR_MAX_RECEIVED_MBYTES = integer("xfr-max-received-mbytes", "100", 0,
+            1_000_000, "Largest incoming transfer in MiB; 0 means no limit");
+    public static final Setting<Integer> SOA_QUERY_TIMEOUT = integer("soa-query-timeout", "3", 1, 60,
+            "Seconds to wait for a primary's answer to the SOA query of a refresh");
+    public static final Setting<Integer> MIN_REFRESH_INTERVAL = integer("min-refresh-interval", "2", 1, 86_400,
+            "Lower bound, in seconds, on the SOA refresh interval of secondary zones");
+    public static final Setting<Integer> MAX_REFRESH_INTERVAL = integer("max-refresh-interval", "86400", 1,
+            2_419_200, "Upper bound, in seconds, on the SOA refresh interval of secondary zones");
+    public static final Setting<Integer> MIN_RETRY_INTERVAL = integer("min-retry-interval", "2", 1, 86_400,
+            "Lower bound, in seconds, on the retry interval after a failed refresh");
+    public static final Setting<Integer> MAX_RETRY_INTERVAL = integer("max-retry-interval", "3600", 1, 2_419_200,
+            "Upper bound, in seconds, on the retry interval after failed refreshes, backoff included");
+
     // Control
     public static final Setting<String> SOCKET_DIR = string("socket-dir", "/run/tern",
             "Directory of the control socket");
@@ -82,7 +108,6 @@ public final class Settings {
         return register(new Setting(name, SettingType.ADDRESS_LIST, def, 0, 0, description, List.class));
     }
 
-    @SuppressWarnings("unused")
     private static Setting<Boolean> bool(String name, String def, String description) {
         return register(new Setting<>(name, SettingType.BOOLEAN, def, 0, 0, description, Boolean.class));
     }

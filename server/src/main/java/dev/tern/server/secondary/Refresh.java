@@ -1,0 +1,206 @@
+package dev.tern.server.secondary;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.TSIG;
+import org.xbill.DNS.Type;
+import dev.tern.server.store.StoreException;
+import dev.tern.server.xfr.SoaQuery;
+import dev.tern.server.xfr.TransferRequest;
+import dev.tern.server.xfr.TransferResult;
+import dev.tern.server.xfr.TransferResult.Failure;
+import dev.tern.server.xfr.XfrClient;
+import dev.tern.server.zone.ZoneCheckException;
+import dev.tern.server.zone.ZoneSnapshot;
+
+/**
+ * The refresh procedure of one secondary zone: for each primary in order (the NOTIFY sender first), ask the SOA;
+ * when the serial is newer (RFC 1982), transfer by IXFR when we hold a serial, falling back to AXFR when the
+ * primary answers AXFR-style, NOTIMP, REFUSED, FORMERR, or with changes that do not fit our data; AXFR otherwise.
+ * A transfer that stalls after data began to flow is retried at once with a smaller MSS. What is transferred is
+ * written in one transaction. Blocking: runs on a zone worker, one refresh per zone at a time.
+ *
+ * <pre>
+ *  primary -> SOA ---not newer--> UpToDate
+ *              |newer
+ *              v
+ *            IXFR --Incremental--> apply diff ----------> Transferred
+ *              |fallback                |inconsistent
+ *              v                        v
+ *            AXFR <--------------------+
+ *              |Zone --> replace -------------------------> Transferred
+ *              |STALLED --> same step with smaller MSS (1220, 536)
+ *              |failure --> next primary ... all failed --> Failed
+ * </pre>
+ */
+public final class Refresh {
+    private static final Logger logger = LoggerFactory.getLogger(Refresh.class);
+
+    private final XfrClient client;
+    private final SoaQuery soaQuery;
+    private final ZoneWriter writer;
+    private final MssMemory mssMemory;
+    private final XfrSettings settings;
+
+    public Refresh(XfrClient client, SoaQuery soaQuery, ZoneWriter writer, MssMemory mssMemory,
+                   XfrSettings settings) {
+        this.client = requireNonNull(client, "client");
+        this.soaQuery = requireNonNull(soaQuery, "soaQuery");
+        this.writer = requireNonNull(writer, "writer");
+        this.mssMemory = requireNonNull(mssMemory, "mssMemory");
+        this.settings = requireNonNull(settings, "settings");
+    }
+
+    /**
+     * Refreshes the zone from its primaries.
+     *
+     * @param current the snapshot served now, or null when the zone has no data
+     * @param ixfr whether to try IXFR first when we hold a serial
+     */
+    public RefreshOutcome run(Name zone, ZoneSnapshot current, List<Primary> primaries, TSIG tsig, boolean ixfr) {
+        List<RefreshOutcome.Attempt> attempts = new ArrayList<>();
+        if (primaries.isEmpty()) {
+            attempts.add(new RefreshOutcome.Attempt(null, "SOA", Failure.BAD_DATA,
+                    "the zone has no usable primary (domains.master is empty or unparsable)"));
+            return new RefreshOutcome.Failed(attempts);
+        }
+        for (Primary primary : primaries) {
+            RefreshOutcome outcome = fromPrimary(zone, current, primary, tsig, ixfr, attempts);
+            if (outcome != null) {
+                return outcome;
+            }
+        }
+        return new RefreshOutcome.Failed(attempts);
+    }
+
+    private RefreshOutcome fromPrimary(Name zone, ZoneSnapshot current, Primary primary, TSIG tsig, boolean ixfr,
+                                       List<RefreshOutcome.Attempt> attempts) {
+        java.net.InetAddress source = settings.sourceFor(primary.address().getAddress());
+        SoaQuery.Result soa = soaQuery.query(zone, primary.address(), source, tsig, settings.soaTimeout());
+        if (soa instanceof SoaQuery.Failed) {
+            SoaQuery.Failed failed = (SoaQuery.Failed) soa;
+            attempts.add(new RefreshOutcome.Attempt(primary, "SOA", failed.failure(), failed.detail()));
+            return null;
+        }
+        long theirs = ((SoaQuery.Answer) soa).soa().getSerial();
+        if (current != null && !Serials.isNewer(theirs, current.serial())) {
+            return new RefreshOutcome.UpToDate(primary, current.serial());
+        }
+        boolean tryIxfr = ixfr && current != null;
+        if (tryIxfr) {
+            RefreshOutcome outcome = transfer(zone, current, primary, source, tsig, Type.IXFR, attempts);
+            if (outcome != null || !fallsBackToAxfr(attempts.get(attempts.size() - 1))) {
+                return outcome;
+            }
+            logger.info("[{}] IXFR-in from {}: {}; falling back to AXFR", zone, primary,
+                    attempts.get(attempts.size() - 1).detail());
+        }
+        return transfer(zone, current, primary, source, tsig, Type.AXFR, attempts);
+    }
+
+    /** Runs one transfer (with the MSS fallback) and applies it; null with an attempt added when it failed. */
+    private RefreshOutcome transfer(Name zone, ZoneSnapshot current, Primary primary, java.net.InetAddress source,
+                                    TSIG tsig, int qtype, List<RefreshOutcome.Attempt> attempts) {
+        String step = Type.string(qtype);
+        int remembered = mssMemory.remembered(primary);
+        int mss = remembered > 0 ? remembered : settings.mss();
+        boolean auto = remembered > 0;
+        TransferRequest request = new TransferRequest(zone, qtype, current == null ? null : current.soa(),
+                primary.address(), source, tsig, mss, settings.connectTimeout(), settings.idleTimeout(),
+                settings.stallTimeout(), settings.deadline(), settings.maxBytes());
+        TransferResult result = await(request);
+        while (result instanceof TransferResult.Failed && ((TransferResult.Failed) result).failure() == Failure.STALLED
+                && settings.autoMss() && client.canClampMss() && XfrSettings.smallerMss(request.mss()) > 0) {
+            int smaller = XfrSettings.smallerMss(request.mss());
+            TransferResult.Failed failed = (TransferResult.Failed) result;
+            logger.warn("[{}] {}-in from {}: {}; suspected path-MTU blackhole; retrying with mss {}{}", zone, step,
+                    primary, failed.detail(), smaller, failed.stats().tcpInfo().isEmpty() ? ""
+                            : " (" + failed.stats().tcpInfo() + ")");
+            request = request.withMss(smaller);
+            auto = true;
+            result = await(request);
+            if (!(result instanceof TransferResult.Failed)) {
+                mssMemory.remember(primary, smaller);
+            }
+        }
+        try {
+            if (result instanceof TransferResult.Zone) {
+                TransferResult.Zone whole = (TransferResult.Zone) result;
+                writer.replace(zone, whole.records());
+                String type = whole.askedIxfr() ? "IXFR(AXFR-style)" : "AXFR";
+                return new RefreshOutcome.Transferred(primary, type, current == null ? -1 : current.serial(),
+                        whole.soa().getSerial(), whole.stats(), auto);
+            }
+            if (result instanceof TransferResult.Incremental) {
+                TransferResult.Incremental changes = (TransferResult.Incremental) result;
+                writer.apply(zone, current, changes.deltas());
+                return new RefreshOutcome.Transferred(primary, "IXFR", current.serial(), changes.soa().getSerial(),
+                        changes.stats(), auto);
+            }
+            if (result instanceof TransferResult.UpToDate) {
+                return new RefreshOutcome.UpToDate(primary, ((TransferResult.UpToDate) result).soa().getSerial());
+            }
+        } catch (InconsistentChangesException e) {
+            attempts.add(new RefreshOutcome.Attempt(primary, step, Failure.BAD_DATA, e.getMessage()));
+            return null;
+        } catch (ZoneCheckException e) {
+            attempts.add(new RefreshOutcome.Attempt(primary, "apply", Failure.BAD_DATA,
+                    "transferred data fails the zone checks, old zone kept: " + e.getMessage()));
+            return null;
+        } catch (StoreException e) {
+            attempts.add(new RefreshOutcome.Attempt(primary, "apply", Failure.BAD_DATA,
+                    "cannot write the transferred zone, old zone kept: " + e.getMessage()));
+            return null;
+        }
+        TransferResult.Failed failed = (TransferResult.Failed) result;
+        String detail = failed.detail();
+        if (failed.failure() == Failure.STALLED) {
+            detail += "; suspected path-MTU blackhole" + (settings.autoMss() ? ", smallest mss tried "
+                    + request.mss() : "; set xfr-auto-mss=yes or a smaller xfr-tcp-mss");
+        }
+        attempts.add(new RefreshOutcome.Attempt(primary, step, failed.failure(), detail));
+        return null;
+    }
+
+    private static boolean fallsBackToAxfr(RefreshOutcome.Attempt attempt) {
+        if (attempt.failure() == Failure.IXFR_ONLY_SOA || attempt.failure() == Failure.BAD_DATA) {
+            return true;
+        }
+        if (attempt.failure() != Failure.RCODE) {
+            return false;
+        }
+        return attempt.detail().endsWith(Rcode.string(Rcode.NOTIMP))
+                || attempt.detail().endsWith(Rcode.string(Rcode.REFUSED))
+                || attempt.detail().endsWith(Rcode.string(Rcode.FORMERR));
+    }
+
+    private TransferResult await(TransferRequest request) {
+        try {
+            return client.transfer(request).get(request.deadline().toMillis() + 5000, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            return new TransferResult.Failed(Failure.DEADLINE, 0, "transfer did not end: " + e,
+                    new dev.tern.server.xfr.TransferStats(0, 0, request.deadline(), request.mss(), ""));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new TransferResult.Failed(Failure.DEADLINE, 0, "interrupted (shutting down)",
+                    new dev.tern.server.xfr.TransferStats(0, 0, java.time.Duration.ZERO, request.mss(), ""));
+        }
+    }
+
+    /** IXFR changes that do not fit the data we hold (a record to remove that we lack): fall back to AXFR. */
+    public static final class InconsistentChangesException extends RuntimeException {
+        public InconsistentChangesException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,19 @@
+package dev.tern.server.secondary;
+
+import java.util.List;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import dev.tern.server.xfr.IxfrDelta;
+import dev.tern.server.zone.ZoneSnapshot;
+
+/**
+ * Where a refresh writes what it transferred: each call is ONE SQL transaction, all or nothing, and on success
+ * returns the snapshot rebuilt from what was committed. Implemented over the store.
+ */
+public interface ZoneWriter {
+    /** Replaces the zone's records with a whole zone (AXFR). */
+    ZoneSnapshot replace(Name zone, List<Record> records);
+
+    /** Applies IXFR changes to the zone as a diff, and journals each; the current snapshot must be {@code base}. */
+    ZoneSnapshot apply(Name zone, ZoneSnapshot base, List<IxfrDelta> deltas);
+}
