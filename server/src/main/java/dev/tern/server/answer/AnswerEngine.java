@@ -33,8 +33,8 @@ public final class AnswerEngine {
             return Answer.of(Rcode.REFUSED);
         }
         ZoneSnapshot snapshot = zone.snapshot();
-        if (snapshot == null) {
-            // A zone we are configured for but hold no data of (a secondary not yet transferred, or expired).
+        if (snapshot == null || zone.isExpired()) {
+            // A zone we are configured for but hold no data of (a secondary not yet transferred), or expired.
             return Answer.of(Rcode.SERVFAIL);
         }
         Sections sections = new Sections();

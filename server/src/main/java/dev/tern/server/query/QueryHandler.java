@@ -3,6 +3,7 @@ package dev.tern.server.query;
 import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.util.function.Supplier;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
@@ -30,10 +31,21 @@ public final class QueryHandler {
     private final Supplier<ZoneTable> zones;
     private final AnswerEngine engine = new AnswerEngine();
     private final ResponseWriter writer;
+    private final NotifyReceiver notifies;
 
     public QueryHandler(Supplier<ZoneTable> zones, int udpTruncationThreshold) {
+        this(zones, udpTruncationThreshold, NotifyReceiver.NONE);
+    }
+
+    public QueryHandler(Supplier<ZoneTable> zones, int udpTruncationThreshold, NotifyReceiver notifies) {
         this.zones = requireNonNull(zones, "zones");
         this.writer = new ResponseWriter(udpTruncationThreshold);
+        this.notifies = requireNonNull(notifies, "notifies");
+    }
+
+    /** Handles a query whose sender is unknown (NOTIFY is then refused). */
+    public byte[] handle(byte[] wire, boolean tcp) {
+        return handle(wire, tcp, null);
     }
 
     /**
@@ -41,8 +53,9 @@ public final class QueryHandler {
      *
      * @param wire the message as received
      * @param tcp whether it came over TCP (no size limit, full ANY answers)
+     * @param source the sender's address, for NOTIFY; null when unknown
      */
-    public byte[] handle(byte[] wire, boolean tcp) {
+    public byte[] handle(byte[] wire, boolean tcp, InetAddress source) {
         if (wire.length < HEADER_LENGTH) {
             return null;
         }
@@ -60,6 +73,10 @@ public final class QueryHandler {
         }
         OPTRecord opt = query.getOPT();
         int opcode = header.getOpcode();
+        if (opcode == Opcode.NOTIFY && header.getCount(Section.QUESTION) == 1) {
+            int rcode = source == null ? Rcode.REFUSED : notifies.receive(query, wire, source);
+            return writer.notifyAnswer(query, rcode, opt);
+        }
         if (opcode != Opcode.QUERY) {
             return writer.rcodeOnly(query, Rcode.NOTIMP, opt, tcp);
         }

@@ -55,6 +55,15 @@ final class ResponseWriter {
         return truncated.toWire();
     }
 
+    /** The answer to a NOTIFY: the question echoed, AA set when accepted (RFC 1996 4.7). */
+    byte[] notifyAnswer(Message query, int rcode, OPTRecord queryOpt) {
+        Message response = header(query, rcode, queryOpt);
+        if (rcode == org.xbill.DNS.Rcode.NOERROR) {
+            response.getHeader().setFlag(Flags.AA);
+        }
+        return response.toWire();
+    }
+
     byte[] rcodeOnly(Message query, int rcode, OPTRecord queryOpt, boolean tcp) {
         return header(query, rcode, queryOpt).toWire();
     }

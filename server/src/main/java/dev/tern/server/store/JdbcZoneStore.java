@@ -212,6 +212,11 @@ public final class JdbcZoneStore implements ZoneStore {
         }
     }
 
+    /** The connection pool, for the stores of Tern's own state over the same database. */
+    public javax.sql.DataSource dataSource() {
+        return pool;
+    }
+
     @Override
     public void close() {
         pool.close();

@@ -13,6 +13,7 @@ public final class Zone {
     private final long id;
     private final ZoneKind kind;
     private volatile ZoneSnapshot snapshot;
+    private volatile boolean expired;
 
     public Zone(Name name, long id, ZoneKind kind, ZoneSnapshot snapshot) {
         this.name = requireNonNull(name, "name");
@@ -48,6 +49,18 @@ public final class Zone {
             throw new IllegalArgumentException("snapshot: " + next.origin() + " (expected: " + name + ")");
         }
         this.snapshot = next;
+    }
+
+    /**
+     * True when this secondary zone is past its SOA expire without a successful check: it answers SERVFAIL
+     * (RFC 1034 4.3.5) until a primary answers again.
+     */
+    public boolean isExpired() {
+        return expired;
+    }
+
+    public void setExpired(boolean value) {
+        this.expired = value;
     }
 
     @Override

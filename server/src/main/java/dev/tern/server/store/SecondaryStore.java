@@ -1,0 +1,163 @@
+package dev.tern.server.store;
+
+import static java.util.Objects.requireNonNull;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * Tern's own secondary state in {@code tern_*} tables (timers per zone, the MSS learned per primary), and the
+ * PowerDNS tables a secondary reads: {@code domainmetadata} and {@code tsigkeys}. Blocking; worker threads only.
+ */
+public final class SecondaryStore {
+    private static final List<String> TABLES = List.of(
+            "CREATE TABLE IF NOT EXISTS tern_zone_state (domain_id INTEGER PRIMARY KEY, last_success INTEGER,"
+                    + " expire_at INTEGER, next_refresh INTEGER, failures INTEGER NOT NULL DEFAULT 0,"
+                    + " last_primary TEXT, last_result TEXT)",
+            "CREATE TABLE IF NOT EXISTS tern_primary_mss (primary_address TEXT PRIMARY KEY, mss INTEGER NOT NULL,"
+                    + " learned_at INTEGER NOT NULL)");
+
+    private final DataSource dataSource;
+
+    public SecondaryStore(DataSource dataSource) {
+        this.dataSource = requireNonNull(dataSource, "dataSource");
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            for (String ddl : TABLES) {
+                statement.execute(ddl);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("creating Tern's secondary state tables", e);
+        }
+    }
+
+    public SecondaryState state(long domainId) {
+        String sql = "SELECT last_success, expire_at, next_refresh, failures, last_primary, last_result"
+                + " FROM tern_zone_state WHERE domain_id = ?";
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setLong(1, domainId);
+            try (ResultSet result = statement.executeQuery()) {
+                if (!result.next()) {
+                    return SecondaryState.empty(domainId);
+                }
+                return new SecondaryState(domainId, instant(result, 1), instant(result, 2), instant(result, 3),
+                        result.getInt(4), result.getString(5), result.getString(6));
+            }
+        } catch (SQLException e) {
+            throw new StoreException("reading the state of zone id " + domainId, e);
+        }
+    }
+
+    /** Saves the state, and on success sets {@code domains.last_check} as PowerDNS does. */
+    public void save(SecondaryState state, boolean fresh) {
+        String sql = "INSERT OR REPLACE INTO tern_zone_state (domain_id, last_success, expire_at, next_refresh,"
+                + " failures, last_primary, last_result) VALUES (?, ?, ?, ?, ?, ?, ?)";
+        try (Connection connection = dataSource.getConnection()) {
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                statement.setLong(1, state.domainId());
+                setInstant(statement, 2, state.lastSuccess());
+                setInstant(statement, 3, state.expireAt());
+                setInstant(statement, 4, state.nextRefresh());
+                statement.setInt(5, state.failures());
+                statement.setString(6, state.lastPrimary());
+                statement.setString(7, state.lastResult());
+                statement.executeUpdate();
+            }
+            if (fresh && state.lastSuccess() != null) {
+                try (PreparedStatement statement = connection.prepareStatement(
+                        "UPDATE domains SET last_check = ? WHERE id = ?")) {
+                    statement.setLong(1, state.lastSuccess().getEpochSecond());
+                    statement.setLong(2, state.domainId());
+                    statement.executeUpdate();
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreException("saving the state of zone id " + state.domainId(), e);
+        }
+    }
+
+    /** The MSS learned for a primary ({@code ip:port}), or 0. */
+    public int mss(String primary) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(
+                     "SELECT mss FROM tern_primary_mss WHERE primary_address = ?")) {
+            statement.setString(1, primary);
+            try (ResultSet result = statement.executeQuery()) {
+                return result.next() ? result.getInt(1) : 0;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("reading the learned mss of " + primary, e);
+        }
+    }
+
+    public void rememberMss(String primary, int mss, Instant now) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(
+                     "INSERT OR REPLACE INTO tern_primary_mss (primary_address, mss, learned_at) VALUES (?, ?, ?)")) {
+            statement.setString(1, primary);
+            statement.setInt(2, mss);
+            statement.setLong(3, now.getEpochSecond());
+            statement.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("saving the learned mss of " + primary, e);
+        }
+    }
+
+    /** The values of one metadata kind of a zone (PowerDNS's domainmetadata, kind compared case-insensitively). */
+    public List<String> metadata(long domainId, String kind) {
+        List<String> values = new ArrayList<>();
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(
+                     "SELECT content FROM domainmetadata WHERE domain_id = ? AND kind = ? ORDER BY id")) {
+            statement.setLong(1, domainId);
+            statement.setString(2, kind);
+            try (ResultSet result = statement.executeQuery()) {
+                while (result.next()) {
+                    values.add(result.getString(1));
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreException("reading metadata " + kind + " of zone id " + domainId, e);
+        }
+        return values;
+    }
+
+    /** The TSIG key of this name (PowerDNS looks keys up by name only). */
+    public Optional<TsigKey> tsigKey(String name) {
+        String bare = name.endsWith(".") && name.length() > 1 ? name.substring(0, name.length() - 1) : name;
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(
+                     "SELECT name, algorithm, secret FROM tsigkeys WHERE name = ? ORDER BY id LIMIT 1")) {
+            statement.setString(1, bare);
+            try (ResultSet result = statement.executeQuery()) {
+                if (!result.next()) {
+                    return Optional.empty();
+                }
+                return Optional.of(new TsigKey(result.getString(1), result.getString(2), result.getString(3)));
+            }
+        } catch (SQLException e) {
+            throw new StoreException("reading TSIG key " + name, e);
+        }
+    }
+
+    private static Instant instant(ResultSet result, int column) throws SQLException {
+        long value = result.getLong(column);
+        return result.wasNull() ? null : Instant.ofEpochSecond(value);
+    }
+
+    private static void setInstant(PreparedStatement statement, int index, Instant value) throws SQLException {
+        if (value == null) {
+            statement.setNull(index, java.sql.Types.INTEGER);
+        } else {
+            statement.setLong(index, value.getEpochSecond());
+        }
+    }
+}
