@@ -1,5 +1,6 @@
 package dev.tern.server;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +13,9 @@ import dev.tern.config.ConfigLoader;
 import dev.tern.config.TernConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
 
 /** {@code ternd}: the daemon's command line. Settings come from the config file and {@code --key=value}. */
@@ -39,6 +42,10 @@ public final class Main implements Callable<Integer> {
     @Unmatched
     List<String> overrides = new ArrayList<>();
 
+    /** Gives the streams set on the {@link CommandLine}, so that tests can run the command in-process. */
+    @Spec
+    CommandSpec spec;
+
     public static void main(String[] args) {
         Logging.configure();
         System.exit(new CommandLine(new Main()).execute(args));
@@ -47,22 +54,24 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Logger logger = LoggerFactory.getLogger(Main.class);
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
         TernConfig settings;
         try {
             ConfigLoader loader = new ConfigLoader();
             settings = config == null ? loader.load(overrides) : loader.load(config, overrides);
         } catch (ConfigException e) {
             for (String problem : e.problems()) {
-                System.err.println(problem);
+                err.println(problem);
             }
-            System.err.println("ternd: the configuration has " + e.problems().size() + " problem(s); not started");
+            err.println("ternd: the configuration has " + e.problems().size() + " problem(s); not started");
             return EXIT_CONFIG;
         }
         for (String warning : settings.warnings()) {
             logger.warn(warning);
         }
         if (checkConfig) {
-            System.out.println("ternd: configuration " + (config == null ? "(defaults)" : config.toString())
+            out.println("ternd: configuration " + (config == null ? "(defaults)" : config.toString())
                     + " is valid" + (settings.warnings().isEmpty() ? "" : ", with "
                     + settings.warnings().size() + " warning(s)"));
             return 0;

@@ -1,0 +1,154 @@
+package dev.tern.config;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Renders the configuration reference, {@code docs/configuration.md}, from {@link Settings#all()}: the file syntax,
+ * then one section per setting. {@code ConfigReferenceTest} keeps the file in step with this output.
+ */
+public final class ConfigReference {
+    private static final String NL = "\n";
+    /**
+     * What an operator must know beyond the one-line description: how the setting behaves today. Remove a note
+     * when the code it describes changes.
+     */
+    private static final Map<String, String> NOTES = Map.of(
+            "sql-poll-interval", "A zone counts as changed when its apex SOA row changes: after editing records"
+                    + " with other tools, raise the serial (`pdnsutil increase-serial ZONE`).",
+            "query-local-address", "Not used yet: ternd makes no outgoing queries so far.",
+            "socket-dir", "Not used yet: the control socket and `ternctl` are planned.");
+
+    private ConfigReference() {
+    }
+
+    /** Prints the reference to standard output. */
+    public static void main(String[] args) {
+        System.out.print(render());
+    }
+
+    /** The whole reference as Markdown, with {@code \n} line ends. */
+    public static String render() {
+        StringBuilder out = new StringBuilder();
+        out.append("# Configuration reference").append(NL).append(NL);
+        lines(out,
+                "<!-- Generated from Settings.java by ConfigReference; do not edit by hand. Regenerate with:",
+                "     ./mvnw -q -B -pl config test -Dtest=ConfigReferenceTest -Dtern.docs.regenerate=true -->",
+                "");
+        syntax(out);
+        summary(out, Settings.all());
+        for (Setting<?> setting : Settings.all()) {
+            section(out, setting);
+        }
+        powerDns(out);
+        return out.toString();
+    }
+
+    private static void syntax(StringBuilder out) {
+        lines(out,
+                "`ternd` reads one file, given with `--config=FILE` (without it, every setting keeps its default).",
+                "The syntax is that of PowerDNS's `pdns.conf`:",
+                "",
+                "- one `key=value` per line; spaces around the key and the value are ignored;",
+                "- `#` starts a comment, anywhere on a line (so no value can contain `#`);",
+                "- a line ending in a backslash `\\` continues on the next line (the two are joined as they are);",
+                "- `key+=value` appends to a list setting: it adds `, value` to what an earlier line set (not to the",
+                "  default; with no earlier line it just sets the value);",
+                "- a later line for the same key replaces the earlier one;",
+                "- on the command line, `ternd --key=value` sets any setting and overrides the file;",
+                "- an unknown key is an error, with the closest known key suggested: `tern.conf:3: unknown setting",
+                "  'local-adress' (did you mean 'local-address'?)`;",
+                "- a PowerDNS key that Tern does not implement (listed at the end of this page) is a warning: the line",
+                "  is ignored and `ternd` starts.",
+                "",
+                "Every problem is reported, not only the first, as `file:line: what is wrong (expected: ...)`, and",
+                "`ternd` exits with status 2 without starting. `ternd --config=FILE --check-config` checks a file the",
+                "same way and exits 0 when it is valid.",
+                "");
+    }
+
+    private static void summary(StringBuilder out, List<Setting<?>> settings) {
+        lines(out, "## Settings", "", "| setting | default | values |", "|---|---|---|");
+        for (Setting<?> setting : settings) {
+            out.append("| [`").append(setting.name()).append("`](#").append(setting.name()).append(") | ")
+                    .append(cell(defaultText(setting))).append(" | ").append(cell(values(setting))).append(" |")
+                    .append(NL);
+        }
+        out.append(NL);
+    }
+
+    private static void section(StringBuilder out, Setting<?> setting) {
+        lines(out, "### " + setting.name(), "", sentence(setting.description()), "");
+        String note = NOTES.get(setting.name());
+        if (note != null) {
+            lines(out, note, "");
+        }
+        lines(out,
+                "- Type: " + typeName(setting.type()),
+                "- Values: " + values(setting),
+                "- Default: " + defaultText(setting),
+                "");
+    }
+
+    private static void powerDns(StringBuilder out) {
+        lines(out,
+                "## PowerDNS settings that Tern ignores",
+                "",
+                "These keys of `pdns.conf` are accepted so that a PowerDNS file can be carried over, but Tern does",
+                "not implement them: each line is logged as a warning and ignored. Any other unknown key is an error.",
+                "");
+        StringBuilder line = new StringBuilder();
+        for (String name : new TreeSet<>(PowerDnsSettings.NOT_IMPLEMENTED)) {
+            String item = "`" + name + "`";
+            if (line.length() > 0 && line.length() + item.length() + 2 > 110) {
+                out.append(line).append(',').append(NL);
+                line.setLength(0);
+            } else if (line.length() > 0) {
+                line.append(", ");
+            }
+            line.append(item);
+        }
+        out.append(line).append('.').append(NL);
+    }
+
+    private static String typeName(SettingType type) {
+        switch (type) {
+            case INTEGER:
+                return "integer";
+            case BOOLEAN:
+                return "boolean";
+            case ADDRESS_LIST:
+                return "list of IP addresses";
+            case LIST:
+                return "list";
+            default:
+                return "string";
+        }
+    }
+
+    private static String values(Setting<?> setting) {
+        if (setting == Settings.LAUNCH) {
+            return "`gsqlite3` (the only backend)";
+        }
+        return setting.expected();
+    }
+
+    private static String defaultText(Setting<?> setting) {
+        return setting.defaultText().isEmpty() ? "empty" : "`" + setting.defaultText() + "`";
+    }
+
+    private static String sentence(String text) {
+        return text.endsWith(".") ? text : text + ".";
+    }
+
+    private static String cell(String text) {
+        return text.replace("|", "\\|");
+    }
+
+    private static void lines(StringBuilder out, String... lines) {
+        for (String line : lines) {
+            out.append(line).append(NL);
+        }
+    }
+}
