@@ -3,6 +3,9 @@ package dev.tern.server;
 import static java.util.Objects.requireNonNull;
 
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Random;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -10,10 +13,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import dev.tern.config.Settings;
 import dev.tern.config.TernConfig;
+import dev.tern.server.events.EventTimer;
+import dev.tern.server.events.Secondaries;
+import dev.tern.server.events.StoreZoneWriter;
+import dev.tern.server.events.StoredMssMemory;
+import dev.tern.server.events.ZoneEvents;
 import dev.tern.server.events.ZoneLoader;
+import dev.tern.server.query.NotifyReceiver;
+import dev.tern.server.secondary.Refresh;
+import dev.tern.server.secondary.SoaTimers;
+import dev.tern.server.secondary.XfrSettings;
+import dev.tern.server.store.Journal;
+import dev.tern.server.store.SecondaryStore;
+import dev.tern.server.xfr.SoaQuery;
+import dev.tern.server.xfr.XfrClient;
+import dev.tern.server.zone.ZoneKind;
 import dev.tern.server.query.QueryHandler;
 import dev.tern.server.store.JdbcZoneStore;
-import dev.tern.server.store.ZoneStore;
 import dev.tern.server.transport.DnsListeners;
 import dev.tern.server.transport.ListenerSettings;
 import dev.tern.server.zone.Zones;
@@ -28,8 +44,11 @@ public final class Server implements AutoCloseable {
 
     private final TernConfig config;
     private final Zones zones = new Zones();
-    private ZoneStore store;
+    private JdbcZoneStore store;
     private ZoneLoader loader;
+    private XfrClient xfrClient;
+    private EventTimer timer;
+    private Secondaries secondaries;
     private ScheduledExecutorService worker;
     private DnsListeners listeners;
 
@@ -49,23 +68,73 @@ public final class Server implements AutoCloseable {
             loader.sync();
             logger.info("serving {} zones", zones.table().size());
             worker = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("zone-worker", true));
+            NotifyReceiver notifies = startSecondary();
             int interval = config.get(Settings.SQL_POLL_INTERVAL);
             if (interval > 0) {
                 worker.scheduleWithFixedDelay(this::syncQuietly, interval, interval, TimeUnit.SECONDS);
             }
-            QueryHandler queries = new QueryHandler(zones::table, config.get(Settings.UDP_TRUNCATION_THRESHOLD));
+            QueryHandler queries = new QueryHandler(zones::table, config.get(Settings.UDP_TRUNCATION_THRESHOLD),
+                    notifies);
             listeners = new DnsListeners(ListenerSettings.from(config), queries);
             listeners.start();
             return this;
         } catch (RuntimeException | InterruptedException e) {
             close();
             throw e;
+        } catch (Exception e) {
+            // Netty reports a failed bind (address in use, no such address) as a checked exception.
+            close();
+            throw new IllegalStateException("cannot listen: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Builds the secondary side when {@code secondary=yes}: the transfer client, the refresh procedure and the
+     * event queues. Events run on the zone worker, the thread that also loads zones from SQL, so a load and a
+     * refresh of one zone never overlap.
+     */
+    private NotifyReceiver startSecondary() {
+        long secondaryZones = zones.table().zones().stream().filter(z -> z.kind() == ZoneKind.SECONDARY).count();
+        if (!config.get(Settings.SECONDARY)) {
+            if (secondaryZones > 0) {
+                logger.warn("{} secondary (SLAVE) zones are served as stored but never refreshed: secondary=no",
+                        secondaryZones);
+            }
+            return Secondaries.disabled();
+        }
+        Clock clock = Clock.systemUTC();
+        xfrClient = new XfrClient();
+        SecondaryStore stateStore = new SecondaryStore(store.dataSource());
+        Journal journal = new Journal(store.dataSource());
+        Refresh refresh = new Refresh(xfrClient, new SoaQuery(), new StoreZoneWriter(store, journal, zones, clock),
+                new StoredMssMemory(stateStore, clock), XfrSettings.from(config));
+        SoaTimers timers = new SoaTimers(Duration.ofSeconds(config.get(Settings.MIN_REFRESH_INTERVAL)),
+                Duration.ofSeconds(config.get(Settings.MAX_REFRESH_INTERVAL)),
+                Duration.ofSeconds(config.get(Settings.MIN_RETRY_INTERVAL)),
+                Duration.ofSeconds(config.get(Settings.MAX_RETRY_INTERVAL)));
+        secondaries = new Secondaries(store, stateStore, zones, refresh, timers, clock, new Random());
+        timer = new EventTimer();
+        ZoneEvents events = new ZoneEvents(clock, worker, secondaries, timer::wake);
+        secondaries.attach(events);
+        secondaries.reconcile();
+        timer.start(events);
+        logger.info("secondary: {} zones, transfers with mss {}{}", secondaryZones,
+                config.get(Settings.XFR_TCP_MSS) == 0 ? "kernel" : config.get(Settings.XFR_TCP_MSS),
+                config.get(Settings.XFR_AUTO_MSS) ? " and automatic fallback" : "");
+        return secondaries;
+    }
+
+    /** The secondary side, or null with secondary=no. */
+    public Secondaries secondaries() {
+        return secondaries;
     }
 
     private void syncQuietly() {
         try {
             loader.sync();
+            if (secondaries != null) {
+                secondaries.reconcile();
+            }
         } catch (RuntimeException e) {
             logger.error("checking the database for changes failed; will try again", e);
         }
@@ -82,13 +151,16 @@ public final class Server implements AutoCloseable {
 
     /** Re-reads the zone list and changed zones now, on the zone worker; waits for it. */
     public void syncNow() throws Exception {
-        worker.submit(loader::sync).get(30, TimeUnit.SECONDS);
+        worker.submit(this::syncQuietly).get(30, TimeUnit.SECONDS);
     }
 
     @Override
     public void close() {
         if (listeners != null) {
             listeners.close();
+        }
+        if (timer != null) {
+            timer.close();
         }
         if (worker != null) {
             worker.shutdownNow();
@@ -97,6 +169,9 @@ public final class Server implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        if (xfrClient != null) {
+            xfrClient.close();
         }
         if (store != null) {
             store.close();

@@ -26,7 +26,10 @@ final class TcpHandler extends SimpleChannelInboundHandler<ByteBuf> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
-        byte[] response = queries.handle(ByteBufUtil.getBytes(frame), true);
+        java.net.SocketAddress remote = ctx.channel().remoteAddress();
+        java.net.InetAddress source = remote instanceof java.net.InetSocketAddress
+                ? ((java.net.InetSocketAddress) remote).getAddress() : null;
+        byte[] response = queries.handle(ByteBufUtil.getBytes(frame), true, source);
         if (response == null) {
             ctx.close();
             return;

@@ -26,7 +26,7 @@ final class UdpHandler extends SimpleChannelInboundHandler<DatagramPacket> {
     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
         ByteBuf content = packet.content();
         byte[] wire = ByteBufUtil.getBytes(content);
-        byte[] response = queries.handle(wire, false);
+        byte[] response = queries.handle(wire, false, packet.sender().getAddress());
         if (response != null) {
             ctx.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(response), packet.sender(),
                     packet.recipient()));

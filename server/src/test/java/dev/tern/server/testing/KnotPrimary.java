@@ -38,9 +38,17 @@ public final class KnotPrimary implements AutoCloseable {
      * @param tsig null, or {@code algorithm:name:base64secret} required for transfers
      */
     public static KnotPrimary start(Path dir, String zone, String zoneText, String tsig) throws Exception {
+        return start(dir, FreePort.pick(), zone, zoneText, tsig, 0);
+    }
+
+    /**
+     * Starts knotd on {@code port}; with {@code notifyPort} > 0 it sends NOTIFY to 127.0.0.1 on that port after each
+     * change (signed with the key when there is one).
+     */
+    public static KnotPrimary start(Path dir, int port, String zone, String zoneText, String tsig, int notifyPort)
+            throws Exception {
         String knotd = Peers.require("knotd", "knot");
         Peers.require("knotc", "knot");
-        int port = FreePort.pick();
         Files.writeString(dir.resolve(zone + ".zone"), zoneText, StandardCharsets.UTF_8);
         StringBuilder conf = new StringBuilder();
         conf.append("server:\n  rundir: \"").append(dir).append("\"\n  listen: 127.0.0.1@").append(port)
@@ -56,11 +64,15 @@ public final class KnotPrimary implements AutoCloseable {
         }
         conf.append("acl:\n  - id: xfr\n    address: 127.0.0.0/8\n    action: transfer").append(keyRef)
                 .append("\n");
+        if (notifyPort > 0) {
+            conf.append("remote:\n  - id: secondary\n    address: 127.0.0.1@").append(notifyPort)
+                    .append(keyRef).append("\n");
+        }
         conf.append("template:\n  - id: default\n    storage: \"").append(dir).append("\"\n")
                 .append("    zonefile-sync: -1\n    zonefile-load: difference\n    journal-content: changes\n")
                 .append("    semantic-checks: off\n");
         conf.append("zone:\n  - domain: ").append(zone).append("\n    file: ").append(zone).append(".zone\n")
-                .append("    acl: xfr\n");
+                .append("    acl: xfr\n").append(notifyPort > 0 ? "    notify: secondary\n" : "");
         Path confFile = dir.resolve("knot.conf");
         Files.writeString(confFile, conf.toString(), StandardCharsets.UTF_8);
         Process process = new ProcessBuilder(knotd, "-c", confFile.toString())

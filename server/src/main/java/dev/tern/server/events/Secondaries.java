@@ -1,0 +1,260 @@
+package dev.tern.server.events;
+
+import static java.util.Objects.requireNonNull;
+
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.TSIG;
+import dev.tern.server.query.NotifyReceiver;
+import dev.tern.server.secondary.Primary;
+import dev.tern.server.secondary.Refresh;
+import dev.tern.server.secondary.RefreshOutcome;
+import dev.tern.server.secondary.SoaTimers;
+import dev.tern.server.store.DomainRow;
+import dev.tern.server.store.SecondaryState;
+import dev.tern.server.store.SecondaryStore;
+import dev.tern.server.store.ZoneStore;
+import dev.tern.server.zone.Zone;
+import dev.tern.server.zone.ZoneKind;
+import dev.tern.server.zone.ZoneSnapshot;
+import dev.tern.server.zone.Zones;
+
+/**
+ * The secondary side of the daemon: knows every secondary zone's primaries and timers, runs REFRESH and EXPIRE
+ * events, turns each refresh outcome into the next plan (refresh after SOA refresh, retry with backoff, expire
+ * after SOA expire), and accepts NOTIFY from the zones' primaries. State is persisted, so a restart neither
+ * resets expiry nor checks every zone at once.
+ */
+public final class Secondaries implements EventHandler, NotifyReceiver {
+    private static final Logger logger = LoggerFactory.getLogger(Secondaries.class);
+    /** First checks after start are spread over at most this long. */
+    private static final Duration STARTUP_SPREAD = Duration.ofSeconds(30);
+    /** Retry interval of a zone that has no SOA yet to take it from. */
+    private static final long RETRY_WITHOUT_SOA = 60;
+
+    private final ZoneStore store;
+    private final SecondaryStore stateStore;
+    private final Zones zones;
+    private final Refresh refresh;
+    private final SoaTimers timers;
+    private final Clock clock;
+    private final Random random;
+    private final Map<Name, SecondaryZone> secondaries = new ConcurrentHashMap<>();
+    private ZoneEvents events;
+
+    public Secondaries(ZoneStore store, SecondaryStore stateStore, Zones zones, Refresh refresh, SoaTimers timers,
+                       Clock clock, Random random) {
+        this.store = requireNonNull(store, "store");
+        this.stateStore = requireNonNull(stateStore, "stateStore");
+        this.zones = requireNonNull(zones, "zones");
+        this.refresh = requireNonNull(refresh, "refresh");
+        this.timers = requireNonNull(timers, "timers");
+        this.clock = requireNonNull(clock, "clock");
+        this.random = requireNonNull(random, "random");
+    }
+
+    /** The NOTIFY receiver of a daemon started with {@code secondary=no}: refuses, and says why in the log. */
+    public static NotifyReceiver disabled() {
+        return (notify, wire, source) -> {
+            logger.info("[{}] NOTIFY from {}: refused, this server runs with secondary=no (set secondary=yes to"
+                    + " refresh SLAVE zones)", notify.getQuestion().getName(),
+                    io.netty.util.NetUtil.toAddressString(source));
+            return Rcode.REFUSED;
+        };
+    }
+
+    public void attach(ZoneEvents zoneEvents) {
+        this.events = requireNonNull(zoneEvents, "zoneEvents");
+    }
+
+    /** Brings the secondary zones in line with SQL: new ones get their first check planned. Worker thread. */
+    public void reconcile() {
+        Map<Name, DomainRow> rows = new HashMap<>();
+        for (DomainRow row : store.domains()) {
+            if (row.kind() == ZoneKind.SECONDARY) {
+                rows.put(row.name(), row);
+            }
+        }
+        List<Name> added = new ArrayList<>();
+        for (DomainRow row : rows.values()) {
+            SecondaryZone.Config config = config(row);
+            SecondaryZone existing = secondaries.get(row.name());
+            if (existing != null) {
+                existing.config = config;
+                continue;
+            }
+            SecondaryZone zone = new SecondaryZone(config, stateStore.state(row.id()));
+            secondaries.put(row.name(), zone);
+            added.add(row.name());
+        }
+        for (Name name : new ArrayList<>(secondaries.keySet())) {
+            if (!rows.containsKey(name)) {
+                secondaries.remove(name);
+                events.forget(name);
+            }
+        }
+        Instant now = clock.instant();
+        long spreadMillis = Math.min(STARTUP_SPREAD.toMillis(), added.size() * 200L);
+        for (Name name : added) {
+            SecondaryZone zone = secondaries.get(name);
+            SecondaryState state = zone.state;
+            if (state.expireAt() != null) {
+                events.plan(name, EventType.EXPIRE, state.expireAt());
+            }
+            Instant first = state.nextRefresh() != null && state.nextRefresh().isAfter(now) ? state.nextRefresh()
+                    : now.plusMillis(spreadMillis == 0 ? 0 : (long) (random.nextDouble() * spreadMillis));
+            events.plan(name, EventType.REFRESH, first);
+        }
+    }
+
+    private SecondaryZone.Config config(DomainRow row) {
+        List<String> problems = new ArrayList<>();
+        List<Primary> primaries = Primary.parseList(row.masters(), problems);
+        for (String problem : problems) {
+            logger.warn("[{}] domains.master: {}; that entry is skipped", row.name(), problem);
+        }
+        TSIG tsig = null;
+        String keyName = null;
+        List<String> keys = stateStore.metadata(row.id(), "AXFR-MASTER-TSIG");
+        if (!keys.isEmpty()) {
+            keyName = keys.get(0);
+            tsig = stateStore.tsigKey(keyName).map(Keys::toTsig).orElse(null);
+            if (tsig == null) {
+                logger.error("[{}] AXFR-MASTER-TSIG names key '{}', which is not in the tsigkeys table;"
+                        + " refreshes will fail until it is added", row.name(), keyName);
+            }
+        }
+        return new SecondaryZone.Config(primaries, tsig, keyName);
+    }
+
+    @Override
+    public void handle(Name name, EventType type) {
+        SecondaryZone secondary = secondaries.get(name);
+        Zone zone = zones.table().get(name);
+        if (secondary == null || zone == null) {
+            return;
+        }
+        if (type == EventType.REFRESH) {
+            refresh(name, zone, secondary);
+        } else if (type == EventType.EXPIRE) {
+            expire(name, zone, secondary);
+        }
+    }
+
+    private void refresh(Name name, Zone zone, SecondaryZone secondary) {
+        SecondaryZone.Config config = secondary.config;
+        if (config.tsigName() != null && config.tsig() == null) {
+            config = config(new DomainRow(zone.id(), name, zone.kind(), Primary.toColumn(config.primaries()), null));
+            secondary.config = config;
+        }
+        ZoneSnapshot before = zone.snapshot();
+        RefreshOutcome outcome = refresh.run(name, before, secondary.primariesInOrder(), config.tsig(), true);
+        secondary.notifiedBy = null;
+        secondary.lastOutcome = outcome;
+        Instant now = clock.instant();
+        SecondaryState old = secondary.state;
+        SecondaryState next;
+        ZoneSnapshot after = zone.snapshot();
+        if (outcome instanceof RefreshOutcome.Failed) {
+            int failures = old.failures() + 1;
+            long retry = after == null ? RETRY_WITHOUT_SOA : after.soa().getRetry();
+            Instant at = timers.nextRetry(now, retry, failures, random.nextDouble());
+            RefreshOutcome.Attempt last = ((RefreshOutcome.Failed) outcome).last();
+            next = new SecondaryState(old.domainId(), old.lastSuccess(), old.expireAt(), at, failures,
+                    last.primary() == null ? old.lastPrimary() : last.primary().toString(), outcome.describe());
+            logger.warn("[{}] {}; next try in {} s", name, outcome.describe(), Duration.between(now, at).toSeconds());
+        } else {
+            SOARecord soa = after.soa();
+            Instant at = timers.nextRefresh(now, soa.getRefresh(), random.nextDouble());
+            Instant expireAt = SoaTimers.expireAt(now, soa.getExpire());
+            Primary primary = outcome instanceof RefreshOutcome.UpToDate
+                    ? ((RefreshOutcome.UpToDate) outcome).primary() : ((RefreshOutcome.Transferred) outcome).primary();
+            next = new SecondaryState(old.domainId(), now, expireAt, at, 0, primary.toString(), outcome.describe());
+            logger.info("[{}] {}", name, outcome.describe());
+            if (zone.isExpired()) {
+                zone.setExpired(false);
+                logger.info("[{}] no longer expired: serving serial {} again", name, soa.getSerial());
+            }
+            events.plan(name, EventType.EXPIRE, expireAt);
+        }
+        secondary.state = next;
+        stateStore.save(next, next.failures() == 0);
+        events.plan(name, EventType.REFRESH, next.nextRefresh());
+    }
+
+    private void expire(Name name, Zone zone, SecondaryZone secondary) {
+        Instant expireAt = secondary.state.expireAt();
+        Instant now = clock.instant();
+        if (expireAt == null || zone.isExpired()) {
+            return;
+        }
+        if (now.isBefore(expireAt)) {
+            events.plan(name, EventType.EXPIRE, expireAt);
+            return;
+        }
+        zone.setExpired(true);
+        logger.error("[{}] expired: no successful refresh since {} (SOA expire passed at {}); answering SERVFAIL"
+                + " until a primary answers; last: {}", name, secondary.state.lastSuccess(), expireAt,
+                secondary.state.lastResult());
+    }
+
+    @Override
+    public int receive(Message notify, byte[] wire, InetAddress source) {
+        Name name = notify.getQuestion().getName();
+        SecondaryZone secondary = secondaries.get(name);
+        String from = io.netty.util.NetUtil.toAddressString(source);
+        if (secondary == null) {
+            logger.info("[{}] NOTIFY from {}: refused, not a secondary zone of ours", name, from);
+            return Rcode.REFUSED;
+        }
+        SecondaryZone.Config config = secondary.config;
+        if (notify.isSigned()) {
+            if (config.tsig() == null || !notify.getTSIG().getName().equals(keyName(config))) {
+                logger.info("[{}] NOTIFY from {}: NOTAUTH, signed with key {} (expected: {})", name, from,
+                        notify.getTSIG().getName(), config.tsigName() == null ? "none" : config.tsigName());
+                return Rcode.NOTAUTH;
+            }
+            int error = config.tsig().verify(notify, wire, null);
+            if (error != Rcode.NOERROR) {
+                logger.info("[{}] NOTIFY from {}: NOTAUTH, TSIG {}", name, from, Rcode.TSIGstring(error));
+                return Rcode.NOTAUTH;
+            }
+        }
+        Primary primary = secondary.primaryAt(source);
+        if (primary == null) {
+            logger.info("[{}] NOTIFY from {}: refused, not one of the zone's primaries {}", name, from,
+                    config.primaries());
+            return Rcode.REFUSED;
+        }
+        secondary.notifiedBy = primary;
+        events.planNow(name, EventType.REFRESH);
+        logger.info("[{}] NOTIFY from {}: accepted, refresh planned{}", name, from,
+                events.isRunning(name) ? " after the one running now" : "");
+        return Rcode.NOERROR;
+    }
+
+    private static Name keyName(SecondaryZone.Config config) {
+        return Name.fromConstantString(config.tsigName().endsWith(".") ? config.tsigName()
+                : config.tsigName() + ".");
+    }
+
+    /** The last refresh outcome of a zone, for status; null when none ran yet. */
+    public RefreshOutcome lastOutcome(Name name) {
+        SecondaryZone zone = secondaries.get(name);
+        return zone == null ? null : zone.lastOutcome;
+    }
+}

@@ -1,0 +1,60 @@
+package dev.tern.server.events;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.List;
+import org.xbill.DNS.TSIG;
+import dev.tern.server.secondary.Primary;
+import dev.tern.server.secondary.RefreshOutcome;
+import dev.tern.server.store.SecondaryState;
+
+/**
+ * A secondary zone's runtime: its configuration as read from SQL (primaries, TSIG key), replaced whole when it
+ * changes, and its timer state and last outcome, written only by the zone's worker. The event loop reads the
+ * configuration (for NOTIFY) through a volatile field.
+ */
+final class SecondaryZone {
+    /** The configuration read from {@code domains.master} and the zone's metadata. */
+    record Config(List<Primary> primaries, TSIG tsig, String tsigName) {
+        Config {
+            primaries = List.copyOf(requireNonNull(primaries, "primaries"));
+        }
+    }
+
+    volatile Config config;
+    volatile Primary notifiedBy;
+    volatile SecondaryState state;
+    volatile RefreshOutcome lastOutcome;
+
+    SecondaryZone(Config config, SecondaryState state) {
+        this.config = requireNonNull(config, "config");
+        this.state = requireNonNull(state, "state");
+    }
+
+    /** The primaries in the order to try them: the sender of the last NOTIFY first. */
+    List<Primary> primariesInOrder() {
+        Primary first = notifiedBy;
+        List<Primary> primaries = config.primaries();
+        if (first == null || !primaries.contains(first) || primaries.get(0).equals(first)) {
+            return primaries;
+        }
+        List<Primary> ordered = new java.util.ArrayList<>(primaries.size());
+        ordered.add(first);
+        for (Primary primary : primaries) {
+            if (!primary.equals(first)) {
+                ordered.add(primary);
+            }
+        }
+        return ordered;
+    }
+
+    /** The primary whose address sent a NOTIFY (any port), or null. */
+    Primary primaryAt(java.net.InetAddress source) {
+        for (Primary primary : config.primaries()) {
+            if (primary.address().getAddress().equals(source)) {
+                return primary;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,101 @@
+package dev.tern.server.events;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.RRset;
+import org.xbill.DNS.Record;
+import dev.tern.server.secondary.Refresh;
+import dev.tern.server.secondary.ZoneWriter;
+import dev.tern.server.store.DomainRow;
+import dev.tern.server.store.Journal;
+import dev.tern.server.store.ZoneStore;
+import dev.tern.server.xfr.IxfrDelta;
+import dev.tern.server.zone.Node;
+import dev.tern.server.zone.Zone;
+import dev.tern.server.zone.ZoneSnapshot;
+import dev.tern.server.zone.Zones;
+
+/**
+ * Writes transferred zones through the store, one transaction each, then rebuilds the snapshot from what was
+ * committed and publishes it. IXFR changes are first checked against the snapshot served (every record to remove
+ * must be there), so that an inconsistent journal on the primary leads to an AXFR instead of a corrupt zone.
+ */
+public final class StoreZoneWriter implements ZoneWriter {
+    private final ZoneStore store;
+    private final Journal journal;
+    private final Zones zones;
+    private final Clock clock;
+
+    public StoreZoneWriter(ZoneStore store, Journal journal, Zones zones, Clock clock) {
+        this.store = requireNonNull(store, "store");
+        this.journal = requireNonNull(journal, "journal");
+        this.zones = requireNonNull(zones, "zones");
+        this.clock = requireNonNull(clock, "clock");
+    }
+
+    @Override
+    public ZoneSnapshot replace(Name name, List<Record> records) {
+        DomainRow row = row(name);
+        // Check before writing: data that would not load must not replace data that does.
+        dev.tern.server.zone.ZoneSnapshotBuilder check = new dev.tern.server.zone.ZoneSnapshotBuilder(name);
+        records.forEach(check::add);
+        check.build();
+        store.replaceRecords(row, records);
+        return publish(row);
+    }
+
+    @Override
+    public ZoneSnapshot apply(Name name, ZoneSnapshot base, List<IxfrDelta> deltas) {
+        DomainRow row = row(name);
+        Set<Record> records = new HashSet<>();
+        for (Node node : base.nodes().values()) {
+            for (RRset rrset : node.rrsets()) {
+                records.addAll(rrset.rrs(false));
+            }
+        }
+        List<Journal.Change> changes = new ArrayList<>();
+        for (IxfrDelta delta : deltas) {
+            if (!records.remove(delta.from())) {
+                throw new Refresh.InconsistentChangesException("IXFR change from serial " + delta.from().getSerial()
+                        + " does not start at the SOA we hold");
+            }
+            for (Record record : delta.removed()) {
+                if (!records.remove(record)) {
+                    throw new Refresh.InconsistentChangesException("IXFR removes " + record + ", which we do not"
+                            + " hold");
+                }
+            }
+            records.add(delta.to());
+            records.addAll(delta.added());
+            changes.add(new Journal.Change(delta.from(), delta.to(), delta.removed(), delta.added()));
+        }
+        dev.tern.server.zone.ZoneSnapshotBuilder check = new dev.tern.server.zone.ZoneSnapshotBuilder(name);
+        records.forEach(check::add);
+        check.build();
+        journal.apply(row.id(), name, changes, records, clock.instant());
+        return publish(row);
+    }
+
+    private ZoneSnapshot publish(DomainRow row) {
+        ZoneSnapshot snapshot = store.load(row);
+        Zone zone = zones.table().get(row.name());
+        if (zone != null) {
+            zone.publish(snapshot);
+        }
+        return snapshot;
+    }
+
+    private DomainRow row(Name name) {
+        Zone zone = zones.table().get(name);
+        if (zone == null) {
+            throw new dev.tern.server.store.StoreException("zone " + name + " is no longer in the database");
+        }
+        return new DomainRow(zone.id(), name, zone.kind(), null, null);
+    }
+}
