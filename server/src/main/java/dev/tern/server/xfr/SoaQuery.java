@@ -60,9 +60,9 @@ public final class SoaQuery {
             }
             return new Failed(Failure.NO_ANSWER, 0, "SOA query failed: " + e);
         }
-        if (tsig != null && (!response.isSigned() || !response.isVerified())) {
+        if (tsig != null && !response.isVerified()) {
             return new Failed(Failure.TSIG, response.getRcode(), "the SOA answer "
-                    + (response.isSigned() ? "has a TSIG that does not verify" : "is not signed")
+                    + (response.getTSIG() == null ? "is not signed" : "has a TSIG that does not verify")
                     + " (rcode " + Rcode.string(response.getRcode()) + "; check the key on both sides)");
         }
         if (response.getRcode() != Rcode.NOERROR) {

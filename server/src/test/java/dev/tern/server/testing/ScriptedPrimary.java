@@ -1,0 +1,201 @@
+package dev.tern.server.testing;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+
+/**
+ * A primary on 127.0.0.1 whose behaviour a test sets at any time: it answers SOA queries over UDP from the zone it
+ * holds, and TCP transfers with a whole AXFR or with one of the failures seen in the field (silence, a stall,
+ * garbage, an error rcode, a connection closed half way).
+ */
+public final class ScriptedPrimary implements AutoCloseable {
+    /** What the TCP side does with a transfer request. */
+    public enum Behaviour { AXFR, SILENT, STALL, GARBAGE, REFUSED, NOTAUTH, CLOSE_HALF_WAY }
+
+    private final DatagramSocket udp;
+    private final ServerSocket tcp;
+    private final AtomicReference<List<Record>> zone = new AtomicReference<>();
+    private final AtomicReference<Behaviour> behaviour = new AtomicReference<>(Behaviour.AXFR);
+    private final Thread udpThread;
+    private final Thread tcpThread;
+    private volatile boolean closed;
+
+    private ScriptedPrimary(DatagramSocket udp, ServerSocket tcp) {
+        this.udp = udp;
+        this.tcp = tcp;
+        this.udpThread = daemon(this::serveUdp, "scripted-udp");
+        this.tcpThread = daemon(this::serveTcp, "scripted-tcp");
+    }
+
+    /** Starts on a free port (the same for UDP and TCP) with this zone as master-file text. */
+    public static ScriptedPrimary start(String origin, String zoneText) throws IOException {
+        for (int attempt = 0; attempt < 20; attempt++) {
+            ServerSocket tcp = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
+            try {
+                DatagramSocket udp = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("127.0.0.1"),
+                        tcp.getLocalPort()));
+                ScriptedPrimary primary = new ScriptedPrimary(udp, tcp);
+                primary.setZone(origin, zoneText);
+                primary.udpThread.start();
+                primary.tcpThread.start();
+                return primary;
+            } catch (IOException e) {
+                tcp.close();
+            }
+        }
+        throw new IOException("no port free for both UDP and TCP");
+    }
+
+    public int port() {
+        return tcp.getLocalPort();
+    }
+
+    public void setZone(String origin, String zoneText) {
+        zone.set(TestZones.records(origin, zoneText));
+    }
+
+    public void behave(Behaviour next) {
+        behaviour.set(next);
+    }
+
+    private SOARecord soa() {
+        return (SOARecord) zone.get().stream().filter(r -> r.getType() == Type.SOA).findFirst().orElseThrow();
+    }
+
+    private void serveUdp() {
+        byte[] buffer = new byte[4096];
+        while (!closed) {
+            try {
+                DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+                udp.receive(packet);
+                Message query = new Message(java.util.Arrays.copyOf(packet.getData(), packet.getLength()));
+                Message answer = answerTo(query);
+                answer.addRecord(soa(), Section.ANSWER);
+                byte[] wire = answer.toWire();
+                udp.send(new DatagramPacket(wire, wire.length, packet.getSocketAddress()));
+            } catch (IOException e) {
+                if (closed) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void serveTcp() {
+        while (!closed) {
+            try {
+                Socket socket = tcp.accept();
+                daemon(() -> transfer(socket), "scripted-xfr").start();
+            } catch (IOException e) {
+                if (closed) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void transfer(Socket socket) {
+        try (socket) {
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+            DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+            byte[] wire = new byte[in.readUnsignedShort()];
+            in.readFully(wire);
+            Message query = new Message(wire);
+            Behaviour now = behaviour.get();
+            switch (now) {
+                case SILENT:
+                    Thread.sleep(30_000);
+                    return;
+                case STALL:
+                    out.writeShort(8000);
+                    out.write(new byte[3000]);
+                    out.flush();
+                    Thread.sleep(30_000);
+                    return;
+                case GARBAGE:
+                    out.writeShort(40);
+                    out.write(new byte[40]);
+                    out.flush();
+                    return;
+                case REFUSED: case NOTAUTH: {
+                    Message answer = answerTo(query);
+                    answer.getHeader().setRcode(now == Behaviour.REFUSED ? 5 : 9);
+                    write(out, answer);
+                    return;
+                }
+                default:
+                    break;
+            }
+            if (query.getQuestion().getType() == Type.SOA) {
+                Message answer = answerTo(query);
+                answer.addRecord(soa(), Section.ANSWER);
+                write(out, answer);
+                return;
+            }
+            Message answer = answerTo(query);
+            answer.addRecord(soa(), Section.ANSWER);
+            for (Record record : zone.get()) {
+                if (record.getType() != Type.SOA) {
+                    answer.addRecord(record, Section.ANSWER);
+                }
+            }
+            answer.addRecord(soa(), Section.ANSWER);
+            byte[] bytes = answer.toWire();
+            if (now == Behaviour.CLOSE_HALF_WAY) {
+                out.writeShort(bytes.length);
+                out.write(bytes, 0, bytes.length / 2);
+                out.flush();
+                return;
+            }
+            out.writeShort(bytes.length);
+            out.write(bytes);
+            out.flush();
+            in.read();
+        } catch (IOException | InterruptedException e) {
+            // The client went away, or the test is over.
+        }
+    }
+
+    private static Message answerTo(Message query) {
+        Message answer = new Message(query.getHeader().getID());
+        answer.getHeader().setFlag(Flags.QR);
+        answer.getHeader().setFlag(Flags.AA);
+        answer.addRecord(query.getQuestion(), Section.QUESTION);
+        return answer;
+    }
+
+    private static void write(DataOutputStream out, Message message) throws IOException {
+        byte[] bytes = message.toWire();
+        out.writeShort(bytes.length);
+        out.write(bytes);
+        out.flush();
+    }
+
+    private static Thread daemon(Runnable runnable, String name) {
+        Thread thread = new Thread(runnable, name);
+        thread.setDaemon(true);
+        return thread;
+    }
+
+    @Override
+    public void close() throws IOException {
+        closed = true;
+        udp.close();
+        tcp.close();
+    }
+}
