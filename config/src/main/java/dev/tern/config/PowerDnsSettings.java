@@ -8,7 +8,7 @@ import java.util.Set;
  */
 final class PowerDnsSettings {
     static final Set<String> NOT_IMPLEMENTED = Set.of(
-            "8bit-dns", "allow-axfr-ips", "allow-dnsupdate-from", "allow-notify-from", "allow-unsigned-autoprimary",
+            "8bit-dns", "allow-axfr-ips", "allow-dnsupdate-from", "allow-unsigned-autoprimary",
             "allow-unsigned-notify", "allow-unsigned-supermaster", "also-notify", "any-to-tcp", "api", "api-key",
             "autosecondary", "axfr-lower-serial", "cache-ttl", "carbon-server", "chroot",
             "config-dir", "config-name", "consistent-backends", "control-console", "daemon", "default-api-rectify",

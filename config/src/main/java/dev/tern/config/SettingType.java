@@ -51,6 +51,17 @@ public enum SettingType {
             return List.copyOf(addresses);
         }
     },
+    /** Comma- or space-separated address ranges in CIDR notation; a bare address is a single host. */
+    NETMASK_LIST("address ranges separated by commas, e.g. 192.0.2.0/24, 2001:db8::/32") {
+        @Override
+        Object parse(String text) {
+            List<Netmask> masks = new ArrayList<>();
+            for (String item : splitList(text)) {
+                masks.add(Netmask.parse(item));
+            }
+            return List.copyOf(masks);
+        }
+    },
     /** Comma- or space-separated words. */
     LIST("words separated by commas") {
         @Override

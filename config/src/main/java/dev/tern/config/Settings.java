@@ -48,6 +48,8 @@ public final class Settings {
     // Secondary
     public static final Setting<Boolean> SECONDARY = bool("secondary", "no",
             "Act as a secondary: keep SLAVE zones fresh from their primaries (SOA checks, NOTIFY, AXFR/IXFR)");
+    public static final Setting<List<Netmask>> ALLOW_NOTIFY_FROM = netmaskList("allow-notify-from", "",
+            "Besides a zone's own primaries, addresses whose NOTIFY is accepted (signed when the zone has a TSIG key)");
     public static final Setting<Integer> XFR_TCP_MSS = integer("xfr-tcp-mss", "1220", 0, 65535,
             "TCP_MAXSEG advertised on incoming-transfer connections, set before connect; 0 leaves it to the kernel");
     public static final Setting<Boolean> XFR_AUTO_MSS = bool("xfr-auto-mss", "yes",
@@ -106,6 +108,11 @@ public final class Settings {
     @SuppressWarnings({"unchecked", "rawtypes"})
     private static Setting<List<InetAddress>> addressList(String name, String def, String description) {
         return register(new Setting(name, SettingType.ADDRESS_LIST, def, 0, 0, description, List.class));
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static Setting<List<Netmask>> netmaskList(String name, String def, String description) {
+        return register(new Setting(name, SettingType.NETMASK_LIST, def, 0, 0, description, List.class));
     }
 
     private static Setting<Boolean> bool(String name, String def, String description) {

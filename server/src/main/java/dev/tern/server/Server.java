@@ -112,7 +112,8 @@ public final class Server implements AutoCloseable {
                 Duration.ofSeconds(config.get(Settings.MAX_REFRESH_INTERVAL)),
                 Duration.ofSeconds(config.get(Settings.MIN_RETRY_INTERVAL)),
                 Duration.ofSeconds(config.get(Settings.MAX_RETRY_INTERVAL)));
-        secondaries = new Secondaries(store, stateStore, zones, refresh, timers, clock, new Random());
+        secondaries = new Secondaries(store, stateStore, zones, refresh, timers, clock, new Random(),
+                config.get(Settings.ALLOW_NOTIFY_FROM));
         timer = new EventTimer();
         ZoneEvents events = new ZoneEvents(clock, worker, secondaries, timer::wake);
         secondaries.attach(events);

@@ -19,6 +19,7 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.TSIG;
+import dev.tern.config.Netmask;
 import dev.tern.server.query.NotifyReceiver;
 import dev.tern.server.secondary.Primary;
 import dev.tern.server.secondary.Refresh;
@@ -53,11 +54,19 @@ public final class Secondaries implements EventHandler, NotifyReceiver {
     private final SoaTimers timers;
     private final Clock clock;
     private final Random random;
+    private final List<Netmask> allowNotifyFrom;
     private final Map<Name, SecondaryZone> secondaries = new ConcurrentHashMap<>();
     private ZoneEvents events;
 
     public Secondaries(ZoneStore store, SecondaryStore stateStore, Zones zones, Refresh refresh, SoaTimers timers,
                        Clock clock, Random random) {
+        this(store, stateStore, zones, refresh, timers, clock, random, List.of());
+    }
+
+    /** @param allowNotifyFrom addresses besides a zone's primaries whose NOTIFY is accepted */
+    public Secondaries(ZoneStore store, SecondaryStore stateStore, Zones zones, Refresh refresh, SoaTimers timers,
+                       Clock clock, Random random, List<Netmask> allowNotifyFrom) {
+        this.allowNotifyFrom = List.copyOf(allowNotifyFrom);
         this.store = requireNonNull(store, "store");
         this.stateStore = requireNonNull(stateStore, "stateStore");
         this.zones = requireNonNull(zones, "zones");
@@ -138,7 +147,17 @@ public final class Secondaries implements EventHandler, NotifyReceiver {
                         + " refreshes will fail until it is added", row.name(), keyName);
             }
         }
-        return new SecondaryZone.Config(primaries, tsig, keyName);
+        java.net.InetAddress source = null;
+        List<String> sources = stateStore.metadata(row.id(), "AXFR-SOURCE");
+        if (!sources.isEmpty()) {
+            try {
+                source = Primary.parse(sources.get(0)).address().getAddress();
+            } catch (IllegalArgumentException e) {
+                logger.warn("[{}] AXFR-SOURCE '{}' is not an IP address; using query-local-address", row.name(),
+                        sources.get(0));
+            }
+        }
+        return new SecondaryZone.Config(primaries, tsig, keyName, source);
     }
 
     @Override
@@ -162,7 +181,8 @@ public final class Secondaries implements EventHandler, NotifyReceiver {
             secondary.config = config;
         }
         ZoneSnapshot before = zone.snapshot();
-        RefreshOutcome outcome = refresh.run(name, before, secondary.primariesInOrder(), config.tsig(), true);
+        RefreshOutcome outcome = refresh.run(name, before, secondary.primariesInOrder(), config.tsig(), true,
+                config.source());
         secondary.notifiedBy = null;
         secondary.lastOutcome = outcome;
         Instant now = clock.instant();
@@ -222,7 +242,7 @@ public final class Secondaries implements EventHandler, NotifyReceiver {
             return Rcode.REFUSED;
         }
         SecondaryZone.Config config = secondary.config;
-        if (notify.isSigned()) {
+        if (notify.getTSIG() != null) {
             if (config.tsig() == null || !notify.getTSIG().getName().equals(keyName(config))) {
                 logger.info("[{}] NOTIFY from {}: NOTAUTH, signed with key {} (expected: {})", name, from,
                         notify.getTSIG().getName(), config.tsigName() == null ? "none" : config.tsigName());
@@ -235,9 +255,14 @@ public final class Secondaries implements EventHandler, NotifyReceiver {
             }
         }
         Primary primary = secondary.primaryAt(source);
-        if (primary == null) {
-            logger.info("[{}] NOTIFY from {}: refused, not one of the zone's primaries {}", name, from,
-                    config.primaries());
+        if (primary == null && !allowed(source)) {
+            logger.info("[{}] NOTIFY from {}: refused, not one of the zone's primaries {} nor in allow-notify-from",
+                    name, from, config.primaries());
+            return Rcode.REFUSED;
+        }
+        if (primary == null && config.tsig() != null && notify.getTSIG() == null) {
+            logger.info("[{}] NOTIFY from {}: refused, unsigned; the zone has TSIG key {}, so a NOTIFY from an"
+                    + " allow-notify-from address must be signed with it", name, from, config.tsigName());
             return Rcode.REFUSED;
         }
         secondary.notifiedBy = primary;
@@ -245,6 +270,15 @@ public final class Secondaries implements EventHandler, NotifyReceiver {
         logger.info("[{}] NOTIFY from {}: accepted, refresh planned{}", name, from,
                 events.isRunning(name) ? " after the one running now" : "");
         return Rcode.NOERROR;
+    }
+
+    private boolean allowed(InetAddress source) {
+        for (Netmask mask : allowNotifyFrom) {
+            if (mask.contains(source)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Name keyName(SecondaryZone.Config config) {

@@ -15,7 +15,7 @@ import dev.tern.server.store.SecondaryState;
  */
 final class SecondaryZone {
     /** The configuration read from {@code domains.master} and the zone's metadata. */
-    record Config(List<Primary> primaries, TSIG tsig, String tsigName) {
+    record Config(List<Primary> primaries, TSIG tsig, String tsigName, java.net.InetAddress source) {
         Config {
             primaries = List.copyOf(requireNonNull(primaries, "primaries"));
         }

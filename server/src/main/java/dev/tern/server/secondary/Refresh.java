@@ -66,8 +66,10 @@ public final class Refresh {
      *
      * @param current the snapshot served now, or null when the zone has no data
      * @param ixfr whether to try IXFR first when we hold a serial
+     * @param source the zone's own source address (AXFR-SOURCE metadata), or null for query-local-address
      */
-    public RefreshOutcome run(Name zone, ZoneSnapshot current, List<Primary> primaries, TSIG tsig, boolean ixfr) {
+    public RefreshOutcome run(Name zone, ZoneSnapshot current, List<Primary> primaries, TSIG tsig, boolean ixfr,
+                              java.net.InetAddress source) {
         List<RefreshOutcome.Attempt> attempts = new ArrayList<>();
         if (primaries.isEmpty()) {
             attempts.add(new RefreshOutcome.Attempt(null, "SOA", Failure.BAD_DATA,
@@ -75,7 +77,7 @@ public final class Refresh {
             return new RefreshOutcome.Failed(attempts);
         }
         for (Primary primary : primaries) {
-            RefreshOutcome outcome = fromPrimary(zone, current, primary, tsig, ixfr, attempts);
+            RefreshOutcome outcome = fromPrimary(zone, current, primary, tsig, ixfr, source, attempts);
             if (outcome != null) {
                 return outcome;
             }
@@ -84,8 +86,10 @@ public final class Refresh {
     }
 
     private RefreshOutcome fromPrimary(Name zone, ZoneSnapshot current, Primary primary, TSIG tsig, boolean ixfr,
-                                       List<RefreshOutcome.Attempt> attempts) {
-        java.net.InetAddress source = settings.sourceFor(primary.address().getAddress());
+                                       java.net.InetAddress zoneSource, List<RefreshOutcome.Attempt> attempts) {
+        java.net.InetAddress target = primary.address().getAddress();
+        java.net.InetAddress source = zoneSource != null && zoneSource.getClass() == target.getClass() ? zoneSource
+                : settings.sourceFor(target);
         SoaQuery.Result soa = soaQuery.query(zone, primary.address(), source, tsig, settings.soaTimeout());
         if (soa instanceof SoaQuery.Failed) {
             SoaQuery.Failed failed = (SoaQuery.Failed) soa;
