@@ -19,6 +19,7 @@ import dev.tern.server.events.StoreZoneWriter;
 import dev.tern.server.events.StoredMssMemory;
 import dev.tern.server.events.ZoneEvents;
 import dev.tern.server.events.ZoneLoader;
+import dev.tern.server.metrics.TernMetrics;
 import dev.tern.server.query.NotifyReceiver;
 import dev.tern.server.secondary.Refresh;
 import dev.tern.server.secondary.SoaTimers;
@@ -44,6 +45,7 @@ public final class Server implements AutoCloseable {
 
     private final TernConfig config;
     private final Zones zones = new Zones();
+    private final TernMetrics metrics = TernMetrics.inMemory();
     private JdbcZoneStore store;
     private ZoneLoader loader;
     private XfrClient xfrClient;
@@ -113,7 +115,7 @@ public final class Server implements AutoCloseable {
                 Duration.ofSeconds(config.get(Settings.MIN_RETRY_INTERVAL)),
                 Duration.ofSeconds(config.get(Settings.MAX_RETRY_INTERVAL)));
         secondaries = new Secondaries(store, stateStore, zones, refresh, timers, clock, new Random(),
-                config.get(Settings.ALLOW_NOTIFY_FROM));
+                config.get(Settings.ALLOW_NOTIFY_FROM), metrics);
         timer = new EventTimer();
         ZoneEvents events = new ZoneEvents(clock, worker, secondaries, timer::wake);
         secondaries.attach(events);
@@ -123,6 +125,11 @@ public final class Server implements AutoCloseable {
                 config.get(Settings.XFR_TCP_MSS) == 0 ? "kernel" : config.get(Settings.XFR_TCP_MSS),
                 config.get(Settings.XFR_AUTO_MSS) ? " and automatic fallback" : "");
         return secondaries;
+    }
+
+    /** The metrics of this daemon. */
+    public TernMetrics metrics() {
+        return metrics;
     }
 
     /** The secondary side, or null with secondary=no. */

@@ -20,6 +20,7 @@ import org.xbill.DNS.Rcode;
 import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.TSIG;
 import dev.tern.config.Netmask;
+import dev.tern.server.metrics.TernMetrics;
 import dev.tern.server.query.NotifyReceiver;
 import dev.tern.server.secondary.Primary;
 import dev.tern.server.secondary.Refresh;
@@ -55,18 +56,20 @@ public final class Secondaries implements EventHandler, NotifyReceiver {
     private final Clock clock;
     private final Random random;
     private final List<Netmask> allowNotifyFrom;
+    private final TernMetrics metrics;
     private final Map<Name, SecondaryZone> secondaries = new ConcurrentHashMap<>();
     private ZoneEvents events;
 
     public Secondaries(ZoneStore store, SecondaryStore stateStore, Zones zones, Refresh refresh, SoaTimers timers,
                        Clock clock, Random random) {
-        this(store, stateStore, zones, refresh, timers, clock, random, List.of());
+        this(store, stateStore, zones, refresh, timers, clock, random, List.of(), TernMetrics.inMemory());
     }
 
     /** @param allowNotifyFrom addresses besides a zone's primaries whose NOTIFY is accepted */
     public Secondaries(ZoneStore store, SecondaryStore stateStore, Zones zones, Refresh refresh, SoaTimers timers,
-                       Clock clock, Random random, List<Netmask> allowNotifyFrom) {
+                       Clock clock, Random random, List<Netmask> allowNotifyFrom, TernMetrics metrics) {
         this.allowNotifyFrom = List.copyOf(allowNotifyFrom);
+        this.metrics = requireNonNull(metrics, "metrics");
         this.store = requireNonNull(store, "store");
         this.stateStore = requireNonNull(stateStore, "stateStore");
         this.zones = requireNonNull(zones, "zones");
@@ -185,6 +188,7 @@ public final class Secondaries implements EventHandler, NotifyReceiver {
                 config.source());
         secondary.notifiedBy = null;
         secondary.lastOutcome = outcome;
+        record(outcome);
         Instant now = clock.instant();
         SecondaryState old = secondary.state;
         SecondaryState next;
@@ -216,6 +220,23 @@ public final class Secondaries implements EventHandler, NotifyReceiver {
         events.plan(name, EventType.REFRESH, next.nextRefresh());
     }
 
+    private void record(RefreshOutcome outcome) {
+        if (outcome instanceof RefreshOutcome.Failed) {
+            metrics.refresh("failed", ((RefreshOutcome.Failed) outcome).last().failure().name().toLowerCase(
+                    java.util.Locale.ROOT));
+        } else if (outcome instanceof RefreshOutcome.Transferred) {
+            RefreshOutcome.Transferred transferred = (RefreshOutcome.Transferred) outcome;
+            metrics.refresh("transferred", null);
+            metrics.transfer("in", transferred.type().startsWith("IXFR") && !transferred.type().contains("AXFR")
+                    ? "ixfr" : "axfr", "success", transferred.stats().bytes(), transferred.stats().elapsed());
+            if (transferred.mssAuto()) {
+                metrics.mssFallback(transferred.stats().mss());
+            }
+        } else {
+            metrics.refresh("up_to_date", null);
+        }
+    }
+
     private void expire(Name name, Zone zone, SecondaryZone secondary) {
         Instant expireAt = secondary.state.expireAt();
         Instant now = clock.instant();
@@ -239,6 +260,7 @@ public final class Secondaries implements EventHandler, NotifyReceiver {
         String from = io.netty.util.NetUtil.toAddressString(source);
         if (secondary == null) {
             logger.info("[{}] NOTIFY from {}: refused, not a secondary zone of ours", name, from);
+            metrics.notifyIn("refused");
             return Rcode.REFUSED;
         }
         SecondaryZone.Config config = secondary.config;
@@ -246,11 +268,13 @@ public final class Secondaries implements EventHandler, NotifyReceiver {
             if (config.tsig() == null || !notify.getTSIG().getName().equals(keyName(config))) {
                 logger.info("[{}] NOTIFY from {}: NOTAUTH, signed with key {} (expected: {})", name, from,
                         notify.getTSIG().getName(), config.tsigName() == null ? "none" : config.tsigName());
+                metrics.notifyIn("notauth");
                 return Rcode.NOTAUTH;
             }
             int error = config.tsig().verify(notify, wire, null);
             if (error != Rcode.NOERROR) {
                 logger.info("[{}] NOTIFY from {}: NOTAUTH, TSIG {}", name, from, Rcode.TSIGstring(error));
+                metrics.notifyIn("notauth");
                 return Rcode.NOTAUTH;
             }
         }
@@ -258,14 +282,17 @@ public final class Secondaries implements EventHandler, NotifyReceiver {
         if (primary == null && !allowed(source)) {
             logger.info("[{}] NOTIFY from {}: refused, not one of the zone's primaries {} nor in allow-notify-from",
                     name, from, config.primaries());
+            metrics.notifyIn("refused");
             return Rcode.REFUSED;
         }
         if (primary == null && config.tsig() != null && notify.getTSIG() == null) {
             logger.info("[{}] NOTIFY from {}: refused, unsigned; the zone has TSIG key {}, so a NOTIFY from an"
                     + " allow-notify-from address must be signed with it", name, from, config.tsigName());
+            metrics.notifyIn("refused");
             return Rcode.REFUSED;
         }
         secondary.notifiedBy = primary;
+        metrics.notifyIn("accepted");
         events.planNow(name, EventType.REFRESH);
         logger.info("[{}] NOTIFY from {}: accepted, refresh planned{}", name, from,
                 events.isRunning(name) ? " after the one running now" : "");

@@ -96,6 +96,13 @@ class NotifyInTest {
             TSIG unknown = new TSIG(TSIG.HMAC_SHA256, Name.fromString("nokey."), "c2VjcmV0c2VjcmV0");
             assertThat(notify("notify.test.", "127.0.0.1", tern.port(), unknown).getRcode())
                     .isEqualTo(Rcode.NOTAUTH);
+
+            var registry = tern.metrics().registry();
+            assertThat(registry.get("tern.notify.in").tag("result", "accepted").counter().count()).isEqualTo(1);
+            assertThat(registry.get("tern.notify.in").tag("result", "refused").counter().count()).isEqualTo(2);
+            assertThat(registry.get("tern.notify.in").tag("result", "notauth").counter().count()).isEqualTo(1);
+            assertThat(registry.get("tern.refresh").tag("result", "transferred").counter().count()).isEqualTo(2);
+            assertThat(registry.get("tern.xfr.bytes").tag("direction", "in").summary().count()).isEqualTo(2);
         }
     }
 
