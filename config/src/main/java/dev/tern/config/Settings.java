@@ -76,6 +76,10 @@ public final class Settings {
     // Control
     public static final Setting<String> SOCKET_DIR = string("socket-dir", "/run/tern",
             "Directory of the control socket");
+    public static final Setting<String> CONTROL_SOCKET_NAME = string("control-socket-name", "ternd.controlsocket",
+            "File name of the control socket in socket-dir; pdns.controlsocket lets pdns_control --socket-dir find it");
+    public static final Setting<String> CONTROL_SOCKET_GROUP = string("control-socket-group", "",
+            "Group that owns the control socket (mode 0660), so its members may run ternctl; empty keeps ours");
 
     private Settings() {
     }

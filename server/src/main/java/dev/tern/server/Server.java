@@ -13,6 +13,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import dev.tern.config.Settings;
 import dev.tern.config.TernConfig;
+import dev.tern.server.control.CommandRegistry;
+import dev.tern.server.control.ControlCommands;
+import dev.tern.server.control.ControlServer;
 import dev.tern.server.events.EventTimer;
 import dev.tern.server.events.Secondaries;
 import dev.tern.server.events.StoreZoneWriter;
@@ -53,6 +56,7 @@ public final class Server implements AutoCloseable {
     private Secondaries secondaries;
     private ScheduledExecutorService worker;
     private DnsListeners listeners;
+    private ControlServer control;
 
     public Server(TernConfig config) {
         this.config = requireNonNull(config, "config");
@@ -75,6 +79,7 @@ public final class Server implements AutoCloseable {
             if (interval > 0) {
                 worker.scheduleWithFixedDelay(this::syncQuietly, interval, interval, TimeUnit.SECONDS);
             }
+            startControl();
             QueryHandler queries = new QueryHandler(zones::table, config.get(Settings.UDP_TRUNCATION_THRESHOLD),
                     notifies);
             listeners = new DnsListeners(ListenerSettings.from(config), queries);
@@ -127,6 +132,22 @@ public final class Server implements AutoCloseable {
         return secondaries;
     }
 
+    /** Starts the control socket; a live daemon on the same socket stops this start. */
+    private void startControl() throws java.io.IOException {
+        Path socket = Path.of(config.get(Settings.SOCKET_DIR)).resolve(config.get(Settings.CONTROL_SOCKET_NAME));
+        CommandRegistry registry = ControlCommands.registry(Version.string(), Clock.systemUTC(), zones, secondaries,
+                () -> {
+                    worker.submit(this::syncQuietly).get(60, TimeUnit.SECONDS);
+                    return "Ok";
+                });
+        control = ControlServer.start(socket, config.get(Settings.CONTROL_SOCKET_GROUP), registry);
+    }
+
+    /** The control socket's path. */
+    public Path controlSocket() {
+        return control.path();
+    }
+
     /** The metrics of this daemon. */
     public TernMetrics metrics() {
         return metrics;
@@ -164,6 +185,9 @@ public final class Server implements AutoCloseable {
 
     @Override
     public void close() {
+        if (control != null) {
+            control.close();
+        }
         if (listeners != null) {
             listeners.close();
         }

@@ -183,6 +183,8 @@ public final class Secondaries implements EventHandler, NotifyReceiver {
             config = config(new DomainRow(zone.id(), name, zone.kind(), Primary.toColumn(config.primaries()), null));
             secondary.config = config;
         }
+        List<java.util.concurrent.CompletableFuture<RefreshOutcome>> waiting = new ArrayList<>(secondary.waiters);
+        secondary.waiters.removeAll(waiting);
         ZoneSnapshot before = zone.snapshot();
         RefreshOutcome outcome = refresh.run(name, before, secondary.primariesInOrder(), config.tsig(), true,
                 config.source());
@@ -216,8 +218,65 @@ public final class Secondaries implements EventHandler, NotifyReceiver {
             events.plan(name, EventType.EXPIRE, expireAt);
         }
         secondary.state = next;
+        secondary.lastCheck = now;
         stateStore.save(next, next.failures() == 0);
         events.plan(name, EventType.REFRESH, next.nextRefresh());
+        waiting.forEach(waiter -> waiter.complete(outcome));
+    }
+
+    /** Why a refresh cannot be requested for a zone, or null when it can. */
+    public String refusal(Name name) {
+        if (!secondaries.containsKey(name)) {
+            Zone zone = zones.table().get(name);
+            return zone == null ? "zone " + name + " is unknown"
+                    : "zone " + name + " is not a secondary zone (its type is " + zone.kind().column() + ")";
+        }
+        if (secondaries.get(name).config.primaries().isEmpty()) {
+            return "zone " + name + " has no usable primary in domains.master";
+        }
+        return null;
+    }
+
+    /**
+     * Plans a refresh now (an operator's {@code retrieve}); the future completes with the outcome of the refresh
+     * that starts after this call: the next one, even when one is running now.
+     *
+     * @param primary a primary to try first, or null
+     */
+    public java.util.concurrent.CompletableFuture<RefreshOutcome> requestRefresh(Name name, Primary primary) {
+        java.util.concurrent.CompletableFuture<RefreshOutcome> result = new java.util.concurrent.CompletableFuture<>();
+        SecondaryZone secondary = secondaries.get(name);
+        String refusal = refusal(name);
+        if (refusal != null) {
+            result.completeExceptionally(new IllegalArgumentException(refusal));
+            return result;
+        }
+        if (primary != null) {
+            secondary.notifiedBy = primary;
+        }
+        secondary.waiters.add(result);
+        events.planNow(name, EventType.REFRESH);
+        return result;
+    }
+
+    /** Whether a refresh of this zone is running now. */
+    public boolean isRefreshing(Name name) {
+        return events.isRunning(name);
+    }
+
+    /** A view of one secondary zone for status commands, or null when it is not one. */
+    public Status status(Name name) {
+        SecondaryZone zone = secondaries.get(name);
+        if (zone == null) {
+            return null;
+        }
+        return new Status(zone.config.primaries(), zone.state, zone.lastOutcome, zone.lastCheck,
+                events.planned(name, EventType.REFRESH).orElse(null), events.isRunning(name));
+    }
+
+    /** What {@code zone-status} shows of a secondary zone. */
+    public record Status(List<Primary> primaries, SecondaryState state, RefreshOutcome lastOutcome,
+                         Instant lastCheck, Instant nextRefresh, boolean refreshing) {
     }
 
     private void record(RefreshOutcome outcome) {

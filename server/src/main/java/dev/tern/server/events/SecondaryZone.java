@@ -25,17 +25,22 @@ final class SecondaryZone {
     volatile Primary notifiedBy;
     volatile SecondaryState state;
     volatile RefreshOutcome lastOutcome;
+    volatile java.time.Instant lastCheck;
+    /** Operators waiting for the next refresh to end; taken by the refresh that starts next. */
+    final java.util.List<java.util.concurrent.CompletableFuture<RefreshOutcome>> waiters =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     SecondaryZone(Config config, SecondaryState state) {
         this.config = requireNonNull(config, "config");
         this.state = requireNonNull(state, "state");
     }
 
-    /** The primaries in the order to try them: the sender of the last NOTIFY first. */
+    /** The primaries in the order to try them: the sender of the last NOTIFY (or a retrieve's primary) first. */
     List<Primary> primariesInOrder() {
         Primary first = notifiedBy;
         List<Primary> primaries = config.primaries();
-        if (first == null || !primaries.contains(first) || primaries.get(0).equals(first)) {
+        // A primary named by an operator's retrieve may be one not listed in domains.master, as in PowerDNS.
+        if (first == null || primaries.get(0).equals(first)) {
             return primaries;
         }
         List<Primary> ordered = new java.util.ArrayList<>(primaries.size());

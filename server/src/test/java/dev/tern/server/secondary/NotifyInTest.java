@@ -41,7 +41,7 @@ class NotifyInTest {
             store.createZone(ZONE, ZoneKind.SECONDARY, "127.0.0.1:" + primaryPort);
         }
         List<String> all = new ArrayList<>(List.of("local-address=127.0.0.1", "local-port=0",
-                "gsqlite3-database=" + database, "sql-poll-interval=0"));
+                "gsqlite3-database=" + database, "sql-poll-interval=0", "socket-dir=" + dir));
         all.addAll(List.of(settings));
         return new Server(new ConfigLoader().load(all)).start(false);
     }

@@ -62,7 +62,7 @@ class SecondaryFromKnotTest {
         }
         Path knotDir = Files.createDirectories(dir.resolve("knot"));
         try (Server tern = new Server(new ConfigLoader().load(List.of("local-address=127.0.0.1", "local-port=0",
-                "gsqlite3-database=" + database, "secondary=yes", "sql-poll-interval=1"))).start(false)) {
+                "gsqlite3-database=" + database, "secondary=yes", "sql-poll-interval=1", "socket-dir=" + dir))).start(false)) {
             try (KnotPrimary knot = KnotPrimary.start(knotDir, knotPort, "sec.test", zone(1, ""),
                     "hmac-sha256:sec-key:" + SECRET, tern.port())) {
                 awaitSerial(tern.port(), 1);
