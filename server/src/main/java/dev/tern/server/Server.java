@@ -135,12 +135,28 @@ public final class Server implements AutoCloseable {
     /** Starts the control socket; a live daemon on the same socket stops this start. */
     private void startControl() throws java.io.IOException {
         Path socket = Path.of(config.get(Settings.SOCKET_DIR)).resolve(config.get(Settings.CONTROL_SOCKET_NAME));
-        CommandRegistry registry = ControlCommands.registry(Version.string(), Clock.systemUTC(), zones, secondaries,
+        CommandRegistry registry = ControlCommands.registry(Version.string(), Clock.systemUTC(), config, zones,
+                secondaries,
                 () -> {
                     worker.submit(this::syncQuietly).get(60, TimeUnit.SECONDS);
                     return "Ok";
-                });
+                }, this::reloadZone);
         control = ControlServer.start(socket, config.get(Settings.CONTROL_SOCKET_GROUP), registry);
+    }
+
+    private String reloadZone(String text) {
+        org.xbill.DNS.Name name;
+        try {
+            name = org.xbill.DNS.Name.fromString(text, org.xbill.DNS.Name.root);
+        } catch (org.xbill.DNS.TextParseException e) {
+            return "Failed to parse '" + text + "' as a valid zone name";
+        }
+        try {
+            boolean loaded = worker.submit(() -> loader.reload(name)).get(60, TimeUnit.SECONDS);
+            return loaded ? "Ok" : "Error: zone " + name + " is unknown, or its data is broken (the log names the row)";
+        } catch (Exception e) {
+            return "Error: reloading " + name + " failed: " + e.getMessage();
+        }
     }
 
     /** The control socket's path. */

@@ -11,13 +11,19 @@ final class DaemonCommands {
     private final Instant started;
     private final Clock clock;
     private final Callable<String> reload;
+    private final java.util.function.Function<String, String> reloadZone;
 
-    /** @param reload re-reads the zone list and changed zones from SQL, returning a summary */
-    DaemonCommands(String version, Clock clock, Callable<String> reload) {
+    /**
+     * @param reload re-reads the zone list and changed zones from SQL, returning a summary
+     * @param reloadZone re-reads one zone from SQL now, returning the reply
+     */
+    DaemonCommands(String version, Clock clock, Callable<String> reload,
+                   java.util.function.Function<String, String> reloadZone) {
         this.version = version;
         this.clock = clock;
         this.started = clock.instant();
         this.reload = reload;
+        this.reloadZone = reloadZone;
     }
 
     void register(CommandRegistry registry) {
@@ -26,8 +32,8 @@ final class DaemonCommands {
         registry.add("version", "The version of ternd", args -> version);
         registry.add("uptime", "How long ternd has run", args -> Uptime.format(Duration.between(started,
                 clock.instant())));
-        registry.add("reload", "Re-read the zone list and changed zones from the database now",
-                args -> reload.call());
+        registry.add("reload [<zone>]", "Re-read the zone list and changed zones (or one zone) from the database now",
+                args -> args.isEmpty() ? reload.call() : reloadZone.apply(args.get(0)));
         registry.add("help", "This list", args -> registry.help());
     }
 }
