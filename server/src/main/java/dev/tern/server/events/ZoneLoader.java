@@ -62,7 +62,9 @@ public final class ZoneLoader {
                 seenSoa.remove(row.id());
                 tableChanged = true;
             }
-            if (zone.snapshot() == null || !Objects.equals(seenSoa.get(row.id()), row.soaContent())) {
+            // Load what is new or whose apex SOA changed; a failed load is retried when the SOA changes, so a
+            // broken zone is reported once, not at every poll.
+            if (!seenSoa.containsKey(row.id()) || !Objects.equals(seenSoa.get(row.id()), row.soaContent())) {
                 if (load(zone, row)) {
                     loaded++;
                 }
