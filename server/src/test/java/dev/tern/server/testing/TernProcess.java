@@ -38,6 +38,15 @@ public final class TernProcess implements AutoCloseable {
         return new TernProcess(server, database);
     }
 
+    /** Starts ternd on an existing database (one PowerDNS made, say). */
+    public static TernProcess open(Path dir, Path database, List<String> overrides) throws Exception {
+        List<String> settings = new ArrayList<>(List.of("local-address=127.0.0.1, ::1", "local-port=0",
+                "gsqlite3-database=" + database, "sql-poll-interval=1", "receiver-threads=2",
+                "socket-dir=" + dir));
+        settings.addAll(overrides);
+        return new TernProcess(new Server(new ConfigLoader().load(settings)).start(false), database);
+    }
+
     static void writeZone(JdbcZoneStore store, String origin, String text) {
         Collection<Record> records = TestZones.records(origin, text);
         DomainRow row = store.createZone(Name.fromConstantString(origin), ZoneKind.NATIVE, null);
