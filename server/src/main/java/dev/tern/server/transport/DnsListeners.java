@@ -2,19 +2,16 @@ package dev.tern.server.transport;
 
 import static java.util.Objects.requireNonNull;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.LengthFieldPrepender;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.NetUtil;
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -25,8 +22,9 @@ import org.slf4j.LoggerFactory;
 import dev.tern.server.query.QueryHandler;
 
 /**
- * The UDP and TCP listeners on every configured address. With epoll, each address gets one UDP socket per event
- * loop (SO_REUSEPORT), so the kernel spreads queries over the cores; TCP listening sockets get TCP_MAXSEG before
+ * The UDP and TCP listeners on every configured address. UDP sockets are bound per concrete address ({@link
+ * UdpSockets}); a wildcard address (0.0.0.0, ::) gets UDP sockets on every address of the host, followed as they
+ * come and go ({@link AddressWatcher}), while TCP stays on the wildcard. TCP listening sockets get TCP_MAXSEG before
  * {@code listen()}, so accepted connections inherit it (set later it is too late: the SYN-ACK has gone).
  */
 public final class DnsListeners implements AutoCloseable {
@@ -40,6 +38,8 @@ public final class DnsListeners implements AutoCloseable {
     private final EventLoopGroup ioGroup;
     private final ConnectionLimit connectionLimit;
     private final List<Channel> channels = new ArrayList<>();
+    private final UdpSockets udp;
+    private AddressWatcher watcher;
     private int port;
 
     public DnsListeners(ListenerSettings settings, QueryHandler queries) {
@@ -48,6 +48,7 @@ public final class DnsListeners implements AutoCloseable {
         this.acceptGroup = transport.newGroup(1, "dns-accept");
         this.ioGroup = transport.newGroup(settings.threads(), "dns-io");
         this.connectionLimit = new ConnectionLimit(settings.maxTcpConnections());
+        this.udp = new UdpSockets(transport, ioGroup, new UdpHandler(queries), settings.threads());
     }
 
     /** Binds every listener; throws when an address cannot be bound. Returns the port bound. */
@@ -57,24 +58,38 @@ public final class DnsListeners implements AutoCloseable {
                     Transport.epollUnavailability());
         }
         port = settings.port();
+        boolean wildcard4 = false;
+        boolean wildcard6 = false;
         for (InetAddress address : settings.addresses()) {
-            InetSocketAddress local = new InetSocketAddress(address, port);
-            Channel tcp = bindTcp(local);
+            Channel tcp = bindTcp(new InetSocketAddress(address, port), address.isAnyLocalAddress()
+                    && address instanceof java.net.Inet6Address);
             port = ((InetSocketAddress) tcp.localAddress()).getPort();
-            bindUdp(new InetSocketAddress(address, port));
+            if (address.isAnyLocalAddress()) {
+                wildcard4 |= address instanceof java.net.Inet4Address;
+                wildcard6 |= address instanceof java.net.Inet6Address;
+                logger.info("listening on {} port {} (TCP, {})", NetUtil.toAddressString(address), port, mss());
+                continue;
+            }
+            udp.bind(address, port);
             logger.info("listening on {} port {} (UDP x{}, TCP, {})", NetUtil.toAddressString(address), port,
-                    transport == Transport.EPOLL ? settings.threads() : 1,
-                    settings.tcpMss() > 0 && transport == Transport.EPOLL ? "tcp-mss " + settings.tcpMss()
-                            : "kernel mss");
+                    udp.socketsPerAddress(), mss());
+        }
+        if (wildcard4 || wildcard6) {
+            watcher = new AddressWatcher(udp, wildcard4, wildcard6, port);
+            watcher.start();
         }
         return port;
+    }
+
+    private String mss() {
+        return settings.tcpMss() > 0 && transport == Transport.EPOLL ? "tcp-mss " + settings.tcpMss() : "kernel mss";
     }
 
     public int port() {
         return port;
     }
 
-    private Channel bindTcp(InetSocketAddress local) throws InterruptedException {
+    private Channel bindTcp(InetSocketAddress local, boolean v6only) throws InterruptedException {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptGroup, ioGroup)
                 .channel(transport.serverChannel())
@@ -95,36 +110,21 @@ public final class DnsListeners implements AutoCloseable {
         if (transport == Transport.EPOLL && settings.tcpMss() > 0) {
             bootstrap.option(Transport.TCP_MAXSEG, settings.tcpMss());
         }
+        if (transport == Transport.EPOLL && v6only) {
+            // :: takes only IPv6, so that 0.0.0.0 can be bound on the same port too.
+            bootstrap.option(Transport.IPV6_V6ONLY, 1);
+        }
         Channel channel = bootstrap.bind(local).sync().channel();
         channels.add(channel);
         return channel;
     }
 
-    private void bindUdp(InetSocketAddress local) throws InterruptedException {
-        int sockets = transport == Transport.EPOLL ? settings.threads() : 1;
-        UdpHandler handler = new UdpHandler(queries);
-        for (int i = 0; i < sockets; i++) {
-            Bootstrap bootstrap = new Bootstrap()
-                    .group(ioGroup)
-                    .channel(transport.datagramChannel())
-                    .option(ChannelOption.SO_RCVBUF, 4 * 1024 * 1024)
-                    .option(ChannelOption.SO_SNDBUF, 4 * 1024 * 1024)
-                    .handler(handler);
-            if (transport == Transport.EPOLL) {
-                bootstrap.option(EpollChannelOption.SO_REUSEPORT, true);
-                // RFC 9715: answers never depend on fragmentation or on learned path MTUs.
-                if (local.getAddress() instanceof Inet4Address) {
-                    bootstrap.option(Transport.IP_MTU_DISCOVER, Transport.PMTUDISC_OMIT);
-                } else {
-                    bootstrap.option(Transport.IPV6_MTU_DISCOVER, Transport.PMTUDISC_OMIT);
-                }
-            }
-            channels.add(bootstrap.bind(local).sync().channel());
-        }
-    }
-
     @Override
     public void close() {
+        if (watcher != null) {
+            watcher.close();
+        }
+        udp.closeAll();
         for (Channel channel : channels) {
             channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         }

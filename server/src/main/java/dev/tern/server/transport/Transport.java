@@ -29,6 +29,8 @@ public enum Transport {
     /** {@code setsockopt(IPPROTO_IPV6, IPV6_MTU_DISCOVER)}. */
     static final IntegerUnixChannelOption IPV6_MTU_DISCOVER =
             new IntegerUnixChannelOption("IPV6_MTU_DISCOVER", 41, 23);
+    /** {@code setsockopt(IPPROTO_IPV6, IPV6_V6ONLY)}. */
+    static final IntegerUnixChannelOption IPV6_V6ONLY = new IntegerUnixChannelOption("IPV6_V6ONLY", 41, 26);
     /** IP_PMTUDISC_OMIT: no DF bit, and path-MTU information is ignored (Linux 3.15+). */
     static final int PMTUDISC_OMIT = 5;
 
