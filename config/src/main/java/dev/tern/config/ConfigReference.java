@@ -16,9 +16,11 @@ public final class ConfigReference {
      */
     private static final Map<String, String> NOTES = Map.of(
             "sql-poll-interval", "A zone counts as changed when its apex SOA row changes: after editing records"
-                    + " with other tools, raise the serial (`pdnsutil increase-serial ZONE`).",
-            "query-local-address", "Not used yet: ternd makes no outgoing queries so far.",
-            "socket-dir", "Not used yet: the control socket and `ternctl` are planned.");
+                    + " with other tools, raise the serial (`pdnsutil increase-serial ZONE`), or run `ternctl reload`.",
+            "query-local-address", "Used for the SOA queries and transfers of secondary zones; a zone's"
+                    + " `AXFR-SOURCE` metadata overrides it.",
+            "allow-notify-from", "Differs from PowerDNS, where this setting filters every NOTIFY: in Tern a"
+                    + " zone's own primaries are always accepted, and these addresses in addition.");
 
     private ConfigReference() {
     }
