@@ -189,6 +189,35 @@ class SecondaryFaultsTest {
     }
 
     @Test
+    void anIxfrThatDoesNotFitOurDataFallsBackToAxfr() throws Exception {
+        ZoneEvents events = secondary();
+        runNext(events);
+        primary.setZone("fault.test.", zone(2));
+        primary.behave(Behaviour.BAD_IXFR);
+        runNext(events);
+        assertThat(lastLine()).contains("AXFR-in from 127.0.0.1:" + primary.port()).contains("serial 1 -> 2");
+        assertThat(storedSerial()).isEqualTo(2);
+    }
+
+    @Test
+    void aDatabaseLockedPastTheBusyTimeoutLeavesTheOldZone() throws Exception {
+        ZoneEvents events = secondary();
+        runNext(events);
+        primary.setZone("fault.test.", zone(2));
+        try (java.sql.Connection blocker = java.sql.DriverManager.getConnection("jdbc:sqlite:"
+                + dir.resolve("tern.sqlite3"));
+             Statement statement = blocker.createStatement()) {
+            statement.execute("BEGIN IMMEDIATE");
+            runNext(events);
+            statement.execute("ROLLBACK");
+        }
+        assertThat(lastLine()).contains("cannot write the transferred zone, old zone kept")
+                .containsIgnoringCase("locked");
+        assertThat(servedSerial()).isEqualTo(1);
+        assertThat(storedSerial()).isEqualTo(1);
+    }
+
+    @Test
     void aDeadFirstPrimaryDoesNotBlockTheZone() throws Exception {
         int dead;
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {

@@ -25,7 +25,7 @@ import org.xbill.DNS.Type;
  */
 public final class ScriptedPrimary implements AutoCloseable {
     /** What the TCP side does with a transfer request. */
-    public enum Behaviour { AXFR, SILENT, STALL, GARBAGE, REFUSED, NOTAUTH, CLOSE_HALF_WAY }
+    public enum Behaviour { AXFR, SILENT, STALL, GARBAGE, REFUSED, NOTAUTH, CLOSE_HALF_WAY, BAD_IXFR }
 
     private final DatagramSocket udp;
     private final ServerSocket tcp;
@@ -140,6 +140,18 @@ public final class ScriptedPrimary implements AutoCloseable {
                 }
                 default:
                     break;
+            }
+            if (now == Behaviour.BAD_IXFR && query.getQuestion().getType() == Type.IXFR) {
+                // A change that removes a record the secondary never had: an inconsistent journal.
+                Message answer = answerTo(query);
+                answer.addRecord(soa(), Section.ANSWER);
+                answer.addRecord(query.getSection(Section.AUTHORITY).get(0), Section.ANSWER);
+                answer.addRecord(Record.fromString(soa().getName(), Type.TXT, org.xbill.DNS.DClass.IN, 300,
+                        "\"never there\"", soa().getName()), Section.ANSWER);
+                answer.addRecord(soa(), Section.ANSWER);
+                answer.addRecord(soa(), Section.ANSWER);
+                write(out, answer);
+                return;
             }
             if (query.getQuestion().getType() == Type.SOA) {
                 Message answer = answerTo(query);

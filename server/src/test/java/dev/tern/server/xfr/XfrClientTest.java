@@ -98,6 +98,26 @@ class XfrClientTest {
     }
 
     @Test
+    void aTransferOverTheSizeLimitIsRefused() throws Exception {
+        try (FakePrimary fake = FakePrimary.start((in, out) -> {
+            FakePrimary.readQuery(in);
+            out.writeShort(60000);
+            out.write(new byte[20000]);
+            out.flush();
+            Thread.sleep(3000);
+        })) {
+            TransferRequest small = new TransferRequest(ZONE, Type.AXFR, null,
+                    new InetSocketAddress("127.0.0.1", fake.port()), null, null, 1220, Duration.ofSeconds(2),
+                    Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(20), 10_000);
+            TransferResult result = run(small);
+            assertThat(result).isInstanceOfSatisfying(TransferResult.Failed.class, failed -> {
+                assertThat(failed.failure()).isEqualTo(Failure.SIZE_LIMIT);
+                assertThat(failed.detail()).isEqualTo("more than 10000 bytes (xfr-max-received-mbytes)");
+            });
+        }
+    }
+
+    @Test
     void aClosedPortIsConnectRefused() throws Exception {
         int port;
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
