@@ -121,16 +121,16 @@ public final class Refresh {
         boolean auto = remembered > 0;
         TransferRequest request = new TransferRequest(zone, qtype, current == null ? null : current.soa(),
                 primary.address(), source, tsig, mss, settings.connectTimeout(), settings.idleTimeout(),
-                settings.stallTimeout(), settings.deadline(), settings.maxBytes());
+                settings.stallTimeout(), settings.deadline(), settings.maxBytes(), canFallBack(mss));
         TransferResult result = await(request);
         while (result instanceof TransferResult.Failed && ((TransferResult.Failed) result).failure() == Failure.STALLED
-                && settings.autoMss() && client.canClampMss() && XfrSettings.smallerMss(request.mss()) > 0) {
+                && canFallBack(request.mss())) {
             int smaller = XfrSettings.smallerMss(request.mss());
             TransferResult.Failed failed = (TransferResult.Failed) result;
             logger.warn("[{}] {}-in from {}: {}; suspected path-MTU blackhole; retrying with mss {}{}", zone, step,
                     primary, failed.detail(), smaller, failed.stats().tcpInfo().isEmpty() ? ""
                             : " (" + failed.stats().tcpInfo() + ")");
-            request = request.withMss(smaller);
+            request = request.withMss(smaller, canFallBack(smaller));
             auto = true;
             result = await(request);
             if (!(result instanceof TransferResult.Failed)) {
@@ -174,6 +174,11 @@ public final class Refresh {
         }
         attempts.add(new RefreshOutcome.Attempt(primary, step, failed.failure(), detail));
         return null;
+    }
+
+    /** Whether a smaller MSS remains to try after a stall at {@code mss}. */
+    private boolean canFallBack(int mss) {
+        return settings.autoMss() && client.canClampMss() && XfrSettings.smallerMss(mss) > 0;
     }
 
     private static boolean fallsBackToAxfr(RefreshOutcome.Attempt attempt) {

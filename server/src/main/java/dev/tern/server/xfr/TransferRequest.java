@@ -22,10 +22,20 @@ import org.xbill.DNS.Type;
  * @param stallTimeout how long data may stop flowing, once it began, before the transfer counts as stalled
  * @param deadline the longest a whole transfer may take
  * @param maxBytes the largest transfer accepted (xfr-max-received-mbytes), 0 for no limit
+ * @param silenceIsStall count "connected, but not one byte within the stall timeout" as a stall too: behind a
+ *     blackhole a primary that sends large messages gets not even its first segment through
  */
 public record TransferRequest(Name zone, int qtype, SOARecord currentSoa, InetSocketAddress primary,
                               InetAddress source, TSIG tsig, int mss, Duration connectTimeout, Duration idleTimeout,
-                              Duration stallTimeout, Duration deadline, long maxBytes) {
+                              Duration stallTimeout, Duration deadline, long maxBytes, boolean silenceIsStall) {
+    /** A request in which only data that stops flowing counts as a stall. */
+    public TransferRequest(Name zone, int qtype, SOARecord currentSoa, InetSocketAddress primary, InetAddress source,
+                           TSIG tsig, int mss, Duration connectTimeout, Duration idleTimeout, Duration stallTimeout,
+                           Duration deadline, long maxBytes) {
+        this(zone, qtype, currentSoa, primary, source, tsig, mss, connectTimeout, idleTimeout, stallTimeout,
+                deadline, maxBytes, false);
+    }
+
     public TransferRequest {
         requireNonNull(zone, "zone");
         requireNonNull(primary, "primary");
@@ -45,14 +55,14 @@ public record TransferRequest(Name zone, int qtype, SOARecord currentSoa, InetSo
     }
 
     /** The same request with another MSS, for a retry after a stall. */
-    public TransferRequest withMss(int newMss) {
+    public TransferRequest withMss(int newMss, boolean silenceIsStallNow) {
         return new TransferRequest(zone, qtype, currentSoa, primary, source, tsig, newMss, connectTimeout,
-                idleTimeout, stallTimeout, deadline, maxBytes);
+                idleTimeout, stallTimeout, deadline, maxBytes, silenceIsStallNow);
     }
 
     /** The same request as an AXFR, for the fallback from IXFR. */
     public TransferRequest asAxfr() {
         return new TransferRequest(zone, Type.AXFR, currentSoa, primary, source, tsig, mss, connectTimeout,
-                idleTimeout, stallTimeout, deadline, maxBytes);
+                idleTimeout, stallTimeout, deadline, maxBytes, silenceIsStall);
     }
 }

@@ -175,6 +175,8 @@ final class XfrHandler extends SimpleChannelInboundHandler<ByteBuf> {
         if (now - started > request.deadline().toNanos()) {
             fail(Failure.DEADLINE, 0, "not finished within " + seconds(request.deadline()) + " (after " + bytes
                     + " bytes)");
+        } else if (bytes == 0 && request.silenceIsStall() && now - connectedAt > request.stallTimeout().toNanos()) {
+            fail(Failure.STALLED, 0, "no data within " + seconds(request.stallTimeout()) + " after connecting");
         } else if (bytes == 0 && now - connectedAt > request.idleTimeout().toNanos()) {
             fail(Failure.NO_ANSWER, 0, "connected, but no answer within " + seconds(request.idleTimeout()));
         } else if (bytes > 0 && now - lastProgress > request.stallTimeout().toNanos()) {
