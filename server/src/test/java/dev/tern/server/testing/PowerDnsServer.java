@@ -67,8 +67,12 @@ public final class PowerDnsServer implements AutoCloseable {
 
     /** Starts pdns_server with the pdns.conf in {@code dir} on a free port; waits (bounded) until it answers. */
     public static PowerDnsServer start(Path dir, String probeZone) throws Exception {
+        return start(dir, probeZone, FreePort.pick());
+    }
+
+    /** Starts pdns_server on a given port (one already written into another peer's configuration). */
+    public static PowerDnsServer start(Path dir, String probeZone, int port) throws Exception {
         String binary = Peers.require("pdns_server", "pdns-server");
-        int port = FreePort.pick();
         Process process = new ProcessBuilder(binary, "--config-dir=" + dir, "--local-port=" + port)
                 .redirectErrorStream(true).redirectOutput(dir.resolve("pdns_server.log").toFile()).start();
         PowerDnsServer server = new PowerDnsServer(process, dir, port);
