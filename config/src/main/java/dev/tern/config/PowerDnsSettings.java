@@ -8,12 +8,12 @@ import java.util.Set;
  */
 final class PowerDnsSettings {
     static final Set<String> NOT_IMPLEMENTED = Set.of(
-            "8bit-dns", "allow-axfr-ips", "allow-dnsupdate-from", "allow-unsigned-autoprimary",
-            "allow-unsigned-notify", "allow-unsigned-supermaster", "also-notify", "any-to-tcp", "api", "api-key",
+            "8bit-dns", "allow-dnsupdate-from", "allow-unsigned-autoprimary",
+            "allow-unsigned-notify", "allow-unsigned-supermaster", "any-to-tcp", "api", "api-key",
             "autosecondary", "axfr-lower-serial", "cache-ttl", "carbon-server", "chroot",
             "config-dir", "config-name", "consistent-backends", "control-console", "daemon", "default-api-rectify",
             "default-ksk-algorithm", "default-soa-content", "default-soa-edit", "default-zsk-algorithm",
-            "direct-dnskey", "disable-axfr", "disable-axfr-rectify", "disable-syslog", "distributor-threads",
+            "direct-dnskey", "disable-axfr-rectify", "disable-syslog", "distributor-threads",
             "dnsupdate", "edns-cookie-secret", "edns-subnet-processing", "enable-lua-records", "entropy-source",
             "expand-alias", "forward-dnsupdate", "forward-notify", "guardian", "gsqlite3-dnssec",
             "gsqlite3-pragma-foreign-keys", "gsqlite3-pragma-journal-mode", "gsqlite3-pragma-synchronous",
@@ -22,8 +22,8 @@ final class PowerDnsSettings {
             "max-ent-entries", "max-generate-steps", "max-nsec3-iterations", "max-packet-cache-entries",
             "max-queue-length", "max-signature-cache-entries", "max-tcp-connection-duration",
             "max-tcp-connections-per-client", "max-tcp-transactions-per-conn", "negquery-cache-ttl",
-            "non-local-bind", "only-notify", "outgoing-axfr-expand-alias", "overload-queue-length", "primary",
-            "query-cache-ttl", "query-logging", "resolver", "retrieval-threads", "reuseport", "secondary-check-signature-freshness", "secondary-do-renotify", "security-poll-suffix",
+            "non-local-bind", "outgoing-axfr-expand-alias", "overload-queue-length",
+            "query-cache-ttl", "query-logging", "resolver", "retrieval-threads", "reuseport", "secondary-check-signature-freshness", "security-poll-suffix",
             "send-signed-notify", "server-id", "setgid", "setuid", "signing-threads", "slave",
             "slave-cycle-interval", "slave-renotify", "socket-dir-mode", "superslave", "tcp-control-address",
             "tcp-control-port", "tcp-control-range", "tcp-control-secret", "tcp-fast-open", "traceback-handler",

@@ -1,6 +1,7 @@
 package dev.tern.config;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,6 +63,17 @@ public enum SettingType {
             return List.copyOf(masks);
         }
     },
+    /** Comma- or space-separated addresses with an optional port: ip, ip:port, [v6]:port (port 53 when absent). */
+    SOCKET_LIST("IP addresses with optional ports, e.g. 192.0.2.1, 192.0.2.2:5300, [2001:db8::1]:5300") {
+        @Override
+        Object parse(String text) {
+            List<InetSocketAddress> sockets = new ArrayList<>();
+            for (String item : splitList(text)) {
+                sockets.add(parseSocket(item));
+            }
+            return List.copyOf(sockets);
+        }
+    },
     /** Comma- or space-separated words. */
     LIST("words separated by commas") {
         @Override
@@ -91,6 +103,33 @@ public enum SettingType {
             }
         }
         return items;
+    }
+
+    /** Parses ip, ip:port or [v6]:port; a bare IPv6 address has no port. Never consults a resolver. */
+    static InetSocketAddress parseSocket(String item) {
+        String host = item;
+        int port = 53;
+        int colon = item.lastIndexOf(':');
+        if (item.startsWith("[") && item.contains("]:")) {
+            host = item.substring(0, item.indexOf("]:") + 1);
+            port = parsePort(item, item.substring(item.indexOf("]:") + 2));
+        } else if (colon > 0 && item.indexOf(':') == colon) {
+            host = item.substring(0, colon);
+            port = parsePort(item, item.substring(colon + 1));
+        }
+        return new InetSocketAddress(parseAddress(host), port);
+    }
+
+    private static int parsePort(String item, String text) {
+        try {
+            int port = Integer.parseInt(text);
+            if (port >= 1 && port <= 65535) {
+                return port;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("'" + item + "' has no valid port (expected: 1..65535)");
     }
 
     /** Parses a literal IPv4 or IPv6 address; never consults a resolver. */

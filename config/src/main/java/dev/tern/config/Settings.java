@@ -1,6 +1,7 @@
 package dev.tern.config;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -73,6 +74,30 @@ public final class Settings {
     public static final Setting<Integer> MAX_RETRY_INTERVAL = integer("max-retry-interval", "3600", 1, 2_419_200,
             "Upper bound, in seconds, on the retry interval after failed refreshes, backoff included");
 
+    // Primary
+    public static final Setting<Boolean> PRIMARY = bool("primary", "no",
+            "Act as a primary: send NOTIFY to the secondaries of MASTER zones when their serial goes up");
+    public static final Setting<List<InetSocketAddress>> ALSO_NOTIFY = socketList("also-notify", "",
+            "Besides the zone's NS hosts, addresses (ip or ip:port) every NOTIFY of a primary zone also goes to");
+    public static final Setting<List<Netmask>> ONLY_NOTIFY = netmaskList("only-notify", "0.0.0.0/0, ::/0",
+            "NOTIFY goes only to NS-host addresses in these ranges; empty means no NS-host NOTIFY at all");
+    public static final Setting<Boolean> SECONDARY_DO_RENOTIFY = bool("secondary-do-renotify", "no",
+            "After a secondary zone is transferred, NOTIFY its own secondaries as a primary would");
+    public static final Setting<Integer> NOTIFY_TRIES = integer("notify-tries", "5", 1, 100,
+            "NOTIFY messages sent to one target before it is given up (waits 2, 4, 8 ... s between tries)");
+    public static final Setting<Boolean> DISABLE_AXFR = bool("disable-axfr", "no",
+            "Refuse every AXFR and IXFR request (NOTAUTH)");
+    public static final Setting<List<Netmask>> ALLOW_AXFR_IPS = netmaskList("allow-axfr-ips", "127.0.0.0/8, ::1",
+            "Addresses allowed to transfer every zone; per zone, ALLOW-AXFR-FROM and TSIG-ALLOW-AXFR metadata add more");
+    public static final Setting<Integer> XFR_OUT_MAX_CONCURRENT = integer("xfr-out-max-concurrent", "10", 1, 10_000,
+            "Most outgoing transfers at once; further requests are REFUSED until one ends");
+    public static final Setting<Integer> XFR_OUT_MAX_PER_CLIENT = integer("xfr-out-max-per-client", "2", 1, 10_000,
+            "Most outgoing transfers at once to one client address");
+    public static final Setting<Integer> XFR_OUT_WRITE_TIMEOUT = integer("xfr-out-write-timeout", "10", 1, 3600,
+            "Seconds an outgoing transfer may wait for the client to read before it is abandoned and logged");
+    public static final Setting<Integer> JOURNAL_MAX_DEPTH = integer("journal-max-depth", "100", 1, 100_000,
+            "Changes kept per zone in the tern_journal table for IXFR-out; older ones are pruned");
+
     // Control
     public static final Setting<String> SOCKET_DIR = string("socket-dir", "/run/tern",
             "Directory of the control socket");
@@ -117,6 +142,11 @@ public final class Settings {
     @SuppressWarnings({"unchecked", "rawtypes"})
     private static Setting<List<Netmask>> netmaskList(String name, String def, String description) {
         return register(new Setting(name, SettingType.NETMASK_LIST, def, 0, 0, description, List.class));
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static Setting<List<InetSocketAddress>> socketList(String name, String def, String description) {
+        return register(new Setting(name, SettingType.SOCKET_LIST, def, 0, 0, description, List.class));
     }
 
     private static Setting<Boolean> bool(String name, String def, String description) {

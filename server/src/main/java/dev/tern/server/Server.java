@@ -21,7 +21,12 @@ import dev.tern.server.events.Secondaries;
 import dev.tern.server.events.StoreZoneWriter;
 import dev.tern.server.events.StoredMssMemory;
 import dev.tern.server.events.ZoneEvents;
+import dev.tern.server.events.PolicyLoader;
 import dev.tern.server.events.ZoneLoader;
+import dev.tern.server.events.ZonePublisher;
+import dev.tern.server.acl.Policies;
+import dev.tern.server.acl.TransferAcl;
+import dev.tern.server.xfr.XfrOut;
 import dev.tern.server.metrics.TernMetrics;
 import dev.tern.server.query.NotifyReceiver;
 import dev.tern.server.secondary.Refresh;
@@ -51,6 +56,10 @@ public final class Server implements AutoCloseable {
     private final TernMetrics metrics = TernMetrics.inMemory();
     private JdbcZoneStore store;
     private ZoneLoader loader;
+    private ZonePublisher publisher;
+    private PolicyLoader policyLoader;
+    private final Policies policies = new Policies();
+    private XfrOut xfrOut;
     private XfrClient xfrClient;
     private EventTimer timer;
     private Secondaries secondaries;
@@ -70,8 +79,13 @@ public final class Server implements AutoCloseable {
             if (demo) {
                 DemoZone.createIfMissing(store);
             }
-            loader = new ZoneLoader(store, zones);
+            Clock clock = Clock.systemUTC();
+            publisher = new ZonePublisher(new Journal(store.dataSource()), config.get(Settings.JOURNAL_MAX_DEPTH),
+                    clock);
+            loader = new ZoneLoader(store, zones, publisher);
             loader.sync();
+            policyLoader = new PolicyLoader(new SecondaryStore(store.dataSource()), zones, policies);
+            policyLoader.load();
             logger.info("serving {} zones", zones.table().size());
             worker = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("zone-worker", true));
             NotifyReceiver notifies = startSecondary();
@@ -82,6 +96,10 @@ public final class Server implements AutoCloseable {
             startControl();
             QueryHandler queries = new QueryHandler(zones::table, config.get(Settings.UDP_TRUNCATION_THRESHOLD),
                     notifies);
+            xfrOut = new XfrOut(zones::table, policies, new TransferAcl(config.get(Settings.DISABLE_AXFR),
+                    config.get(Settings.ALLOW_AXFR_IPS)), new XfrOut.Limits(config.get(Settings.XFR_OUT_MAX_CONCURRENT),
+                    config.get(Settings.XFR_OUT_MAX_PER_CLIENT)), metrics, clock);
+            queries.transfersTo(xfrOut);
             listeners = new DnsListeners(ListenerSettings.from(config), queries);
             listeners.start();
             return this;
@@ -113,7 +131,7 @@ public final class Server implements AutoCloseable {
         xfrClient = new XfrClient();
         SecondaryStore stateStore = new SecondaryStore(store.dataSource());
         Journal journal = new Journal(store.dataSource());
-        Refresh refresh = new Refresh(xfrClient, new SoaQuery(), new StoreZoneWriter(store, journal, zones, clock),
+        Refresh refresh = new Refresh(xfrClient, new SoaQuery(), new StoreZoneWriter(store, journal, zones, clock, publisher),
                 new StoredMssMemory(stateStore, clock), XfrSettings.from(config));
         SoaTimers timers = new SoaTimers(Duration.ofSeconds(config.get(Settings.MIN_REFRESH_INTERVAL)),
                 Duration.ofSeconds(config.get(Settings.MAX_REFRESH_INTERVAL)),
@@ -177,6 +195,7 @@ public final class Server implements AutoCloseable {
     private void syncQuietly() {
         try {
             loader.sync();
+            policyLoader.load();
             if (secondaries != null) {
                 secondaries.reconcile();
             }

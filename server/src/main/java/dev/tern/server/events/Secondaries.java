@@ -20,6 +20,7 @@ import org.xbill.DNS.Rcode;
 import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.TSIG;
 import dev.tern.config.Netmask;
+import dev.tern.server.acl.Keyring;
 import dev.tern.server.metrics.TernMetrics;
 import dev.tern.server.query.NotifyReceiver;
 import dev.tern.server.secondary.Primary;
@@ -144,7 +145,8 @@ public final class Secondaries implements EventHandler, NotifyReceiver {
         List<String> keys = stateStore.metadata(row.id(), "AXFR-MASTER-TSIG");
         if (!keys.isEmpty()) {
             keyName = keys.get(0);
-            tsig = stateStore.tsigKey(keyName).map(Keys::toTsig).orElse(null);
+            tsig = stateStore.tsigKey(keyName).map(key -> Keyring.toTsig(key.name(), key.algorithm(), key.secret()))
+                    .orElse(null);
             if (tsig == null) {
                 logger.error("[{}] AXFR-MASTER-TSIG names key '{}', which is not in the tsigkeys table;"
                         + " refreshes will fail until it is added", row.name(), keyName);

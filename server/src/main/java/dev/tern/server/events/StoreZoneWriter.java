@@ -14,6 +14,7 @@ import dev.tern.server.secondary.Refresh;
 import dev.tern.server.secondary.ZoneWriter;
 import dev.tern.server.store.DomainRow;
 import dev.tern.server.store.Journal;
+import dev.tern.server.zone.ZoneChange;
 import dev.tern.server.store.ZoneStore;
 import dev.tern.server.xfr.IxfrDelta;
 import dev.tern.server.zone.Node;
@@ -31,12 +32,14 @@ public final class StoreZoneWriter implements ZoneWriter {
     private final Journal journal;
     private final Zones zones;
     private final Clock clock;
+    private final ZonePublisher publisher;
 
-    public StoreZoneWriter(ZoneStore store, Journal journal, Zones zones, Clock clock) {
+    public StoreZoneWriter(ZoneStore store, Journal journal, Zones zones, Clock clock, ZonePublisher publisher) {
         this.store = requireNonNull(store, "store");
         this.journal = requireNonNull(journal, "journal");
         this.zones = requireNonNull(zones, "zones");
         this.clock = requireNonNull(clock, "clock");
+        this.publisher = requireNonNull(publisher, "publisher");
     }
 
     @Override
@@ -59,7 +62,7 @@ public final class StoreZoneWriter implements ZoneWriter {
                 records.addAll(rrset.rrs(false));
             }
         }
-        List<Journal.Change> changes = new ArrayList<>();
+        List<ZoneChange> changes = new ArrayList<>();
         for (IxfrDelta delta : deltas) {
             if (!records.remove(delta.from())) {
                 throw new Refresh.InconsistentChangesException("IXFR change from serial " + delta.from().getSerial()
@@ -73,7 +76,7 @@ public final class StoreZoneWriter implements ZoneWriter {
             }
             records.add(delta.to());
             records.addAll(delta.added());
-            changes.add(new Journal.Change(delta.from(), delta.to(), delta.removed(), delta.added()));
+            changes.add(new ZoneChange(delta.from(), delta.to(), delta.removed(), delta.added()));
         }
         dev.tern.server.zone.ZoneSnapshotBuilder check = new dev.tern.server.zone.ZoneSnapshotBuilder(name);
         records.forEach(check::add);
@@ -86,7 +89,7 @@ public final class StoreZoneWriter implements ZoneWriter {
         ZoneSnapshot snapshot = store.load(row);
         Zone zone = zones.table().get(row.name());
         if (zone != null) {
-            zone.publish(snapshot);
+            publisher.publish(zone, snapshot);
         }
         return snapshot;
     }

@@ -32,9 +32,12 @@ public final class ZoneLoader {
     /** The apex SOA content last loaded (or last failed) per zone id, to notice changes cheaply. */
     private final Map<Long, String> seenSoa = new HashMap<>();
 
-    public ZoneLoader(ZoneStore store, Zones zones) {
+    private final ZonePublisher publisher;
+
+    public ZoneLoader(ZoneStore store, Zones zones, ZonePublisher publisher) {
         this.store = requireNonNull(store, "store");
         this.zones = requireNonNull(zones, "zones");
+        this.publisher = requireNonNull(publisher, "publisher");
     }
 
     /** Brings the served zones in line with SQL; returns the number of zones loaded or reloaded. */
@@ -109,7 +112,7 @@ public final class ZoneLoader {
         }
         try {
             ZoneSnapshot snapshot = store.load(row);
-            zone.publish(snapshot);
+            publisher.publish(zone, snapshot);
             logger.info("[{}] loaded: serial {}, {} records", zone.name(), snapshot.serial(),
                     snapshot.recordCount());
             return true;

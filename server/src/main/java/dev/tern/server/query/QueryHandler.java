@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.function.Supplier;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
@@ -32,6 +33,7 @@ public final class QueryHandler {
     private final AnswerEngine engine = new AnswerEngine();
     private final ResponseWriter writer;
     private final NotifyReceiver notifies;
+    private volatile TransferHandoff transfers;
 
     public QueryHandler(Supplier<ZoneTable> zones, int udpTruncationThreshold) {
         this(zones, udpTruncationThreshold, NotifyReceiver.NONE);
@@ -41,6 +43,34 @@ public final class QueryHandler {
         this.zones = requireNonNull(zones, "zones");
         this.writer = new ResponseWriter(udpTruncationThreshold);
         this.notifies = requireNonNull(notifies, "notifies");
+    }
+
+    /** Sends AXFR and IXFR over TCP to the transfer-out side; without one they get NOTIMP. */
+    public void transfersTo(TransferHandoff handoff) {
+        this.transfers = requireNonNull(handoff, "handoff");
+    }
+
+    /**
+     * Handles one message received over TCP: a transfer request goes to the transfer-out side, anything else is
+     * answered as by {@link #handle(byte[], boolean, InetAddress)}.
+     */
+    public TcpResponse handleTcp(byte[] wire, InetSocketAddress client) {
+        TransferHandoff handoff = transfers;
+        if (handoff != null && wire.length >= HEADER_LENGTH && (wire[2] & 0xF8) == 0) {
+            // QR clear, opcode QUERY: parse once more only when the question is a transfer.
+            try {
+                Message query = new Message(wire);
+                Record question = query.getQuestion();
+                if (question != null && query.getHeader().getCount(Section.QUESTION) == 1
+                        && (question.getType() == Type.AXFR || question.getType() == Type.IXFR)) {
+                    return handoff.transfer(query, wire, client);
+                }
+            } catch (IOException e) {
+                // falls through to handle(), which answers FORMERR
+            }
+        }
+        byte[] response = handle(wire, true, client == null ? null : client.getAddress());
+        return response == null ? new TcpResponse.Close() : new TcpResponse.Single(response);
     }
 
     /** Handles a query whose sender is unknown (NOTIFY is then refused). */

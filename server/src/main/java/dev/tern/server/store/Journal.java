@@ -11,6 +11,7 @@ import java.util.Collection;
 import java.util.List;
 import javax.sql.DataSource;
 import org.xbill.DNS.Name;
+import dev.tern.server.zone.ZoneChange;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
 
@@ -23,16 +24,6 @@ public final class Journal {
     private static final String DDL = "CREATE TABLE IF NOT EXISTS tern_journal (id INTEGER PRIMARY KEY,"
             + " domain_id INTEGER NOT NULL, serial_from INTEGER NOT NULL, serial_to INTEGER NOT NULL,"
             + " removed TEXT NOT NULL, added TEXT NOT NULL, applied_at INTEGER NOT NULL)";
-
-    /** One change to apply: the SOA before and after, and the other records removed and added. */
-    public record Change(SOARecord from, SOARecord to, List<Record> removed, List<Record> added) {
-        public Change {
-            requireNonNull(from, "from");
-            requireNonNull(to, "to");
-            removed = List.copyOf(removed);
-            added = List.copyOf(added);
-        }
-    }
 
     private final DataSource dataSource;
 
@@ -49,12 +40,12 @@ public final class Journal {
      * Applies the changes in order, then rewrites the empty non-terminal rows for {@code resultingRecords} (the
      * zone as it is after the changes), all in one transaction.
      */
-    public void apply(long domainId, Name origin, List<Change> changes, Collection<Record> resultingRecords,
+    public void apply(long domainId, Name origin, List<ZoneChange> changes, Collection<Record> resultingRecords,
                       Instant now) {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                for (Change change : changes) {
+                for (ZoneChange change : changes) {
                     delete(connection, domainId, change.from());
                     for (Record record : change.removed()) {
                         delete(connection, domainId, record);
@@ -119,7 +110,7 @@ public final class Journal {
         }
     }
 
-    private static void journal(Connection connection, long domainId, Change change, Instant now)
+    private static void journal(Connection connection, long domainId, ZoneChange change, Instant now)
             throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement("INSERT INTO tern_journal (domain_id,"
                 + " serial_from, serial_to, removed, added, applied_at) VALUES (?, ?, ?, ?, ?, ?)")) {
@@ -139,6 +130,81 @@ public final class Journal {
             text.append(record).append('\n');
         }
         return text.toString();
+    }
+
+    /**
+     * Journals a change whose records are already in SQL (an edit by another tool, or an AXFR-in), unless a change
+     * to the same serial is journaled already (an IXFR-in wrote it with its records).
+     */
+    public void record(long domainId, ZoneChange change, Instant now) {
+        try (Connection connection = dataSource.getConnection()) {
+            try (PreparedStatement statement = connection.prepareStatement("SELECT count(*) FROM tern_journal"
+                    + " WHERE domain_id = ? AND serial_from = ? AND serial_to = ?")) {
+                statement.setLong(1, domainId);
+                statement.setLong(2, change.from().getSerial());
+                statement.setLong(3, change.to().getSerial());
+                try (java.sql.ResultSet result = statement.executeQuery()) {
+                    result.next();
+                    if (result.getInt(1) > 0) {
+                        return;
+                    }
+                }
+            }
+            journal(connection, domainId, change, now);
+        } catch (SQLException e) {
+            throw new StoreException("journaling the change of zone id " + domainId + " to serial "
+                    + change.to().getSerial(), e);
+        }
+    }
+
+    /** Keeps the newest {@code depth} changes of a zone and deletes the older ones. */
+    public void prune(long domainId, int depth) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement("DELETE FROM tern_journal WHERE domain_id = ?"
+                     + " AND id NOT IN (SELECT id FROM tern_journal WHERE domain_id = ? ORDER BY id DESC LIMIT ?)")) {
+            statement.setLong(1, domainId);
+            statement.setLong(2, domainId);
+            statement.setInt(3, depth);
+            statement.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("pruning the journal of zone id " + domainId, e);
+        }
+    }
+
+    /** The journaled changes of a zone, oldest first. */
+    public List<ZoneChange> read(long domainId, Name origin) {
+        List<ZoneChange> changes = new java.util.ArrayList<>();
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement("SELECT removed, added FROM tern_journal"
+                     + " WHERE domain_id = ? ORDER BY id")) {
+            statement.setLong(1, domainId);
+            try (java.sql.ResultSet result = statement.executeQuery()) {
+                while (result.next()) {
+                    List<Record> removed = parse(result.getString(1), origin);
+                    List<Record> added = parse(result.getString(2), origin);
+                    if (removed.isEmpty() || added.isEmpty() || !(removed.get(0) instanceof SOARecord)
+                            || !(added.get(0) instanceof SOARecord)) {
+                        throw new StoreException("journal of zone " + origin + ": a row without its SOA");
+                    }
+                    changes.add(new ZoneChange((SOARecord) removed.get(0), (SOARecord) added.get(0),
+                            removed.subList(1, removed.size()), added.subList(1, added.size())));
+                }
+            }
+        } catch (SQLException | java.io.IOException e) {
+            throw new StoreException("reading the journal of zone " + origin, e);
+        }
+        return changes;
+    }
+
+    private static List<Record> parse(String text, Name origin) throws java.io.IOException {
+        List<Record> records = new java.util.ArrayList<>();
+        try (org.xbill.DNS.Master master = new org.xbill.DNS.Master(
+                new java.io.ByteArrayInputStream(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)), origin)) {
+            for (Record record = master.nextRecord(); record != null; record = master.nextRecord()) {
+                records.add(record);
+            }
+        }
+        return records;
     }
 
     /** How many changes are journaled for a zone. */

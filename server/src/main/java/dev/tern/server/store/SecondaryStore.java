@@ -10,6 +10,9 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.HashMap;
+import java.util.Collection;
 import java.util.Optional;
 import javax.sql.DataSource;
 
@@ -128,6 +131,48 @@ public final class SecondaryStore {
             throw new StoreException("reading metadata " + kind + " of zone id " + domainId, e);
         }
         return values;
+    }
+
+    /**
+     * The metadata of these kinds for every zone: domain id -> kind (upper case) -> values, in row order. One query,
+     * so that per-zone transfer and NOTIFY policies can be refreshed at every poll.
+     */
+    public Map<Long, Map<String, List<String>>> metadataOfKinds(Collection<String> kinds) {
+        Map<Long, Map<String, List<String>>> result = new HashMap<>();
+        String marks = String.join(", ", java.util.Collections.nCopies(kinds.size(), "?"));
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement("SELECT domain_id, upper(kind), content"
+                     + " FROM domainmetadata WHERE upper(kind) IN (" + marks + ") ORDER BY id")) {
+            int index = 1;
+            for (String kind : kinds) {
+                statement.setString(index++, kind.toUpperCase(java.util.Locale.ROOT));
+            }
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    result.computeIfAbsent(rows.getLong(1), id -> new HashMap<>())
+                            .computeIfAbsent(rows.getString(2), kind -> new ArrayList<>()).add(rows.getString(3));
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreException("reading zone metadata " + kinds, e);
+        }
+        return result;
+    }
+
+    /** Every TSIG key of the {@code tsigkeys} table. */
+    public List<TsigKey> tsigKeys() {
+        List<TsigKey> keys = new ArrayList<>();
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(
+                     "SELECT name, algorithm, secret FROM tsigkeys ORDER BY id");
+             ResultSet rows = statement.executeQuery()) {
+            while (rows.next()) {
+                keys.add(new TsigKey(rows.getString(1), rows.getString(2), rows.getString(3)));
+            }
+        } catch (SQLException e) {
+            throw new StoreException("reading the tsigkeys table", e);
+        }
+        return keys;
     }
 
     /** The TSIG key of this name (PowerDNS looks keys up by name only). */

@@ -10,7 +10,9 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.LengthFieldPrepender;
+import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.handler.timeout.WriteTimeoutHandler;
 import io.netty.util.NetUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -103,8 +105,10 @@ public final class DnsListeners implements AutoCloseable {
                                 connectionLimit,
                                 new IdleStateHandler(settings.tcpIdleTimeoutSeconds(), 0, 0, TimeUnit.SECONDS),
                                 new LengthFieldBasedFrameDecoder(MAX_TCP_MESSAGE + 2, 0, 2, 0, 2),
+                                new WriteTimeoutHandler(settings.xfrOutWriteTimeoutSeconds()),
                                 new LengthFieldPrepender(2),
-                                new TcpHandler(queries));
+                                new ChunkedWriteHandler(),
+                                new TcpHandler(queries, settings.xfrOutWriteTimeoutSeconds()));
                     }
                 });
         if (transport == Transport.EPOLL && settings.tcpMss() > 0) {

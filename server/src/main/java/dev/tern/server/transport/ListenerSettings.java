@@ -11,10 +11,11 @@ import dev.tern.config.TernConfig;
  * What the DNS listeners need from the configuration.
  *
  * @param port 0 picks a free port (the same one for every address, UDP and TCP), for tests
+ * @param xfrOutWriteTimeoutSeconds how long a write may wait for the client to read before the connection is closed
  * @param threads event loops, each with its own UDP socket per address where SO_REUSEPORT is available
  */
 public record ListenerSettings(List<InetAddress> addresses, int port, int threads, int tcpMss, int maxTcpConnections,
-                               int tcpIdleTimeoutSeconds) {
+                               int tcpIdleTimeoutSeconds, int xfrOutWriteTimeoutSeconds) {
     public ListenerSettings {
         addresses = List.copyOf(requireNonNull(addresses, "addresses"));
         if (addresses.isEmpty()) {
@@ -32,6 +33,6 @@ public record ListenerSettings(List<InetAddress> addresses, int port, int thread
         }
         return new ListenerSettings(config.get(Settings.LOCAL_ADDRESS), config.get(Settings.LOCAL_PORT), threads,
                 config.get(Settings.TCP_MSS), config.get(Settings.MAX_TCP_CONNECTIONS),
-                config.get(Settings.TCP_IDLE_TIMEOUT));
+                config.get(Settings.TCP_IDLE_TIMEOUT), config.get(Settings.XFR_OUT_WRITE_TIMEOUT));
     }
 }

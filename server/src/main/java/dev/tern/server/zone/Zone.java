@@ -14,6 +14,7 @@ public final class Zone {
     private final ZoneKind kind;
     private volatile ZoneSnapshot snapshot;
     private volatile boolean expired;
+    private volatile java.util.List<ZoneChange> history = java.util.List.of();
 
     public Zone(Name name, long id, ZoneKind kind, ZoneSnapshot snapshot) {
         this.name = requireNonNull(name, "name");
@@ -49,6 +50,18 @@ public final class Zone {
             throw new IllegalArgumentException("snapshot: " + next.origin() + " (expected: " + name + ")");
         }
         this.snapshot = next;
+    }
+
+    /**
+     * The journaled changes that lead up to the served serial, oldest first, for IXFR-out; set before the snapshot it
+     * ends at is published, so a reader that finds it does not end at {@code snapshot().serial()} answers with AXFR.
+     */
+    public java.util.List<ZoneChange> history() {
+        return history;
+    }
+
+    public void setHistory(java.util.List<ZoneChange> changes) {
+        this.history = java.util.List.copyOf(changes);
     }
 
     /**

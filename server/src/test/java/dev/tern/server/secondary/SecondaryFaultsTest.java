@@ -28,6 +28,7 @@ import dev.tern.server.answer.AnswerEngine;
 import dev.tern.server.events.EventType;
 import dev.tern.server.events.Secondaries;
 import dev.tern.server.events.StoreZoneWriter;
+import dev.tern.server.events.ZonePublisher;
 import dev.tern.server.events.StoredMssMemory;
 import dev.tern.server.events.ZoneEvents;
 import dev.tern.server.events.ZoneLoader;
@@ -60,6 +61,7 @@ class SecondaryFaultsTest {
     private SecondaryStore stateStore;
     private Zones zones;
     private ZoneLoader loader;
+    private ZonePublisher publisher;
     private XfrClient client;
     private ScriptedPrimary primary;
     private long domainId;
@@ -78,7 +80,8 @@ class SecondaryFaultsTest {
         domainId = store.createZone(ZONE, ZoneKind.SECONDARY, "127.0.0.1:" + primary.port()).id();
         stateStore = new SecondaryStore(store.dataSource());
         zones = new Zones();
-        loader = new ZoneLoader(store, zones);
+        publisher = new ZonePublisher(new Journal(store.dataSource()), 100, clock);
+        loader = new ZoneLoader(store, zones, publisher);
         loader.sync();
         client = new XfrClient();
     }
@@ -95,7 +98,7 @@ class SecondaryFaultsTest {
         XfrSettings settings = new XfrSettings(1220, true, Duration.ofSeconds(1), Duration.ofSeconds(1),
                 Duration.ofSeconds(1), Duration.ofMillis(700), Duration.ofSeconds(20), 0, List.of());
         Refresh refresh = new Refresh(client, new SoaQuery(),
-                new StoreZoneWriter(store, new Journal(store.dataSource()), zones, clock),
+                new StoreZoneWriter(store, new Journal(store.dataSource()), zones, clock, publisher),
                 new StoredMssMemory(stateStore, clock), settings);
         SoaTimers timers = new SoaTimers(Duration.ofSeconds(1), Duration.ofDays(1), Duration.ofSeconds(1),
                 Duration.ofHours(1));

@@ -1,0 +1,84 @@
+package dev.tern.server.events;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Clock;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import dev.tern.server.secondary.Serials;
+import dev.tern.server.store.Journal;
+import dev.tern.server.store.StoreException;
+import dev.tern.server.zone.Zone;
+import dev.tern.server.zone.ZoneChange;
+import dev.tern.server.zone.ZoneSnapshot;
+
+/**
+ * The one way a new snapshot becomes the served one, whoever made it (a LOAD after an edit in SQL, an AXFR or IXFR
+ * in): journals the change from the previous serial when nobody did (so IXFR-out can answer it), hands the zone its
+ * history, publishes the snapshot, then tells the listener that the serial went up (a primary plans NOTIFY). Worker
+ * thread only.
+ */
+public final class ZonePublisher {
+    private static final Logger logger = LoggerFactory.getLogger(ZonePublisher.class);
+
+    /** Told after a zone's served serial went up. */
+    public interface Listener {
+        void serialChanged(Zone zone, ZoneSnapshot previous, ZoneSnapshot next);
+    }
+
+    private final Journal journal;
+    private final int journalDepth;
+    private final Clock clock;
+    private volatile Listener listener = (zone, previous, next) -> { };
+
+    public ZonePublisher(Journal journal, int journalDepth, Clock clock) {
+        this.journal = requireNonNull(journal, "journal");
+        this.journalDepth = journalDepth;
+        this.clock = requireNonNull(clock, "clock");
+    }
+
+    public void listen(Listener value) {
+        this.listener = requireNonNull(value, "value");
+    }
+
+    /** Makes {@code next} the served snapshot of {@code zone}. */
+    public void publish(Zone zone, ZoneSnapshot next) {
+        ZoneSnapshot previous = zone.snapshot();
+        boolean newer = previous != null && Serials.isNewer(next.serial(), previous.serial());
+        try {
+            if (newer) {
+                journal.record(zone.id(), ZoneChange.between(previous, next), clock.instant());
+                journal.prune(zone.id(), journalDepth);
+            }
+            if (newer || previous == null) {
+                zone.setHistory(chainTo(journal.read(zone.id(), zone.name()), next.serial()));
+            }
+        } catch (StoreException e) {
+            // The zone is served all the same; IXFR-out answers AXFR-style until the journal is readable again.
+            logger.warn("[{}] journal not updated, IXFR-out will send the whole zone: {}", zone.name(),
+                    e.getMessage());
+            zone.setHistory(List.of());
+        }
+        zone.publish(next);
+        if (newer) {
+            listener.serialChanged(zone, previous, next);
+        }
+    }
+
+    /** The longest run of journaled changes, each starting where the one before ended, that ends at {@code serial}. */
+    static List<ZoneChange> chainTo(List<ZoneChange> changes, long serial) {
+        int end = changes.size();
+        while (end > 0 && changes.get(end - 1).to().getSerial() != serial) {
+            end--;
+        }
+        if (end == 0) {
+            return List.of();
+        }
+        int start = end - 1;
+        while (start > 0 && changes.get(start - 1).to().getSerial() == changes.get(start).from().getSerial()) {
+            start--;
+        }
+        return List.copyOf(changes.subList(start, end));
+    }
+}

@@ -1,0 +1,192 @@
+package dev.tern.server.xfr;
+
+import static java.util.Objects.requireNonNull;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.TSIG;
+import org.xbill.DNS.TSIGRecord;
+import org.xbill.DNS.Type;
+import dev.tern.server.acl.Policies;
+import dev.tern.server.acl.TransferAcl;
+import dev.tern.server.metrics.TernMetrics;
+import dev.tern.server.query.TcpResponse;
+import dev.tern.server.query.TransferHandoff;
+import dev.tern.server.zone.Zone;
+import dev.tern.server.zone.ZoneChange;
+import dev.tern.server.zone.ZoneSnapshot;
+import dev.tern.server.zone.ZoneTable;
+
+/**
+ * The transfer-out side: checks a request (zone, TSIG, access, limits), then answers AXFR (RFC 5936) from one
+ * snapshot, or IXFR (RFC 1995) from the zone's journaled history: one SOA when the client is up to date, the
+ * condensed difference when the history reaches back to the client's serial, the whole zone AXFR-style otherwise.
+ * Runs on event loops; reads only immutable snapshots, histories and policies.
+ */
+public final class XfrOut implements TransferHandoff {
+    private static final Logger logger = LoggerFactory.getLogger(XfrOut.class);
+
+    /** The limits on transfers running at once. */
+    public record Limits(int total, int perClient) {
+    }
+
+    private final Supplier<ZoneTable> zones;
+    private final Policies policies;
+    private final TransferAcl acl;
+    private final Limits limits;
+    private final TernMetrics metrics;
+    private final Clock clock;
+    private final AtomicInteger running = new AtomicInteger();
+    private final Map<InetAddress, AtomicInteger> perClient = new ConcurrentHashMap<>();
+
+    public XfrOut(Supplier<ZoneTable> zones, Policies policies, TransferAcl acl, Limits limits, TernMetrics metrics,
+                  Clock clock) {
+        this.zones = requireNonNull(zones, "zones");
+        this.policies = requireNonNull(policies, "policies");
+        this.acl = requireNonNull(acl, "acl");
+        this.limits = requireNonNull(limits, "limits");
+        this.metrics = requireNonNull(metrics, "metrics");
+        this.clock = requireNonNull(clock, "clock");
+    }
+
+    @Override
+    public TcpResponse transfer(Message query, byte[] wire, InetSocketAddress client) {
+        Record question = query.getQuestion();
+        Name name = question.getName();
+        String type = question.getType() == Type.IXFR ? "IXFR" : "AXFR";
+        String from = client.getAddress().getHostAddress() + ":" + client.getPort();
+        String label = "[" + name + "] " + type + "-out to " + from;
+        Zone zone = zones.get().get(name);
+        if (zone == null) {
+            logger.info("{}: refused, not a zone of ours", label);
+            metrics.transfer("out", type.toLowerCase(java.util.Locale.ROOT), "refused", 0, java.time.Duration.ZERO);
+            return single(query, Rcode.REFUSED, null);
+        }
+        TSIG key = null;
+        TSIGRecord signature = query.getTSIG();
+        if (signature != null) {
+            key = policies.keyring().get(signature.getName());
+            if (key == null) {
+                logger.info("{}: NOTAUTH, signed with key {}, which is not in the tsigkeys table", label,
+                        signature.getName());
+                return refused(query, Rcode.NOTAUTH, null, type);
+            }
+            int error = key.verify(query, wire, null);
+            if (error != Rcode.NOERROR) {
+                logger.info("{}: NOTAUTH, TSIG {} with key {}", label, Rcode.TSIGstring(error), signature.getName());
+                return refused(query, Rcode.NOTAUTH, null, type);
+            }
+        }
+        TransferAcl.Decision decision = acl.decide(policies.of(name), client.getAddress(),
+                signature == null ? null : signature.getName());
+        if (!decision.allowed()) {
+            logger.info("{}: NOTAUTH, {}", label, decision.reason());
+            return refused(query, Rcode.NOTAUTH, key, type);
+        }
+        ZoneSnapshot snapshot = zone.snapshot();
+        if (snapshot == null || zone.isExpired()) {
+            logger.info("{}: SERVFAIL, the zone has {}", label, snapshot == null ? "no data yet" : "expired");
+            return refused(query, Rcode.SERVFAIL, key, type);
+        }
+        if (!acquire(client.getAddress())) {
+            logger.warn("{}: REFUSED, {} transfers are running ({} at most, {} per client); raise"
+                    + " xfr-out-max-concurrent or xfr-out-max-per-client if secondaries queue up", label,
+                    running.get(), limits.total(), limits.perClient());
+            return refused(query, Rcode.REFUSED, key, type);
+        }
+        List<ZoneChange> history = zone.history();
+        Iterator<Record> records;
+        String kind;
+        if (type.equals("IXFR")) {
+            Long clientSerial = clientSerial(query);
+            if (clientSerial == null) {
+                release(client.getAddress());
+                logger.info("{}: FORMERR, no SOA in the authority section", label);
+                return refused(query, Rcode.FORMERR, key, type);
+            }
+            IxfrAnswer answer = IxfrAnswer.of(snapshot, history, clientSerial);
+            records = answer.records();
+            kind = answer.kind();
+            label = label + " (" + kind + ", client serial " + clientSerial + ")";
+        } else {
+            records = AxfrRecords.of(snapshot);
+            kind = "axfr";
+        }
+        String metricType = kind.equals("ixfr") || kind.equals("up-to-date") ? "ixfr" : "axfr";
+        InetAddress address = client.getAddress();
+        logger.info("{}: started, serial {}, {}", label, snapshot.serial(), decision.reason());
+        return new TcpResponse.Stream(new OutgoingTransfer(query, records, key, label, snapshot.serial(), clock,
+                outcome -> {
+                    release(address);
+                    metrics.transfer("out", metricType, outcome.finished() ? "success" : "abandoned",
+                            outcome.bytes(), outcome.elapsed());
+                }));
+    }
+
+    /** Transfers running now (for status). */
+    public int running() {
+        return running.get();
+    }
+
+    private boolean acquire(InetAddress client) {
+        if (running.incrementAndGet() > limits.total()) {
+            running.decrementAndGet();
+            return false;
+        }
+        AtomicInteger count = perClient.computeIfAbsent(client, c -> new AtomicInteger());
+        if (count.incrementAndGet() > limits.perClient()) {
+            count.decrementAndGet();
+            running.decrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    private void release(InetAddress client) {
+        running.decrementAndGet();
+        perClient.computeIfPresent(client, (c, count) -> count.decrementAndGet() <= 0 ? null : count);
+    }
+
+    /** RFC 1995 3: the client's serial is the SOA in the authority section. */
+    private static Long clientSerial(Message query) {
+        for (Record record : query.getSection(Section.AUTHORITY)) {
+            if (record instanceof SOARecord) {
+                return ((SOARecord) record).getSerial();
+            }
+        }
+        return null;
+    }
+
+    private TcpResponse refused(Message query, int rcode, TSIG key, String type) {
+        metrics.transfer("out", type.toLowerCase(java.util.Locale.ROOT), "refused", 0, java.time.Duration.ZERO);
+        return single(query, rcode, key);
+    }
+
+    private static TcpResponse single(Message query, int rcode, TSIG key) {
+        Message response = new Message(query.getHeader().getID());
+        response.getHeader().setFlag(Flags.QR);
+        response.getHeader().setOpcode(query.getHeader().getOpcode());
+        response.getHeader().setRcode(rcode);
+        response.addRecord(query.getQuestion(), Section.QUESTION);
+        if (key != null) {
+            key.apply(response, query.getTSIG());
+        }
+        return new TcpResponse.Single(response.toWire());
+    }
+}

@@ -1,0 +1,129 @@
+package dev.tern.server.primary;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+import dev.tern.server.testing.RawTcpClient;
+import dev.tern.server.testing.TernProcess;
+
+/**
+ * Transfers out under pressure: many clients against the concurrency limit, and a client that asks and then reads
+ * nothing, which must not hold its slot for ever.
+ */
+class TransferOutLimitsTest {
+    private static final String ORIGIN = "xfr.test.";
+    private final ListAppender<ILoggingEvent> log = new ListAppender<>();
+
+    @BeforeEach
+    void captureLog() {
+        ((Logger) LoggerFactory.getLogger("dev.tern.server.xfr")).addAppender(log);
+        log.start();
+    }
+
+    @AfterEach
+    void releaseLog() {
+        ((Logger) LoggerFactory.getLogger("dev.tern.server.xfr")).detachAppender(log);
+    }
+
+    @Test
+    void hundredClientsAgainstALimitOfTenGetTenTransfersAndNinetyRefusals(@TempDir Path dir) throws Exception {
+        try (TernProcess tern = TernProcess.start(dir, List.of("xfr-out-max-concurrent=10",
+                "xfr-out-max-per-client=100", "xfr-out-write-timeout=30"), ORIGIN,
+                TransferOutTest.zone(1, 20_000))) {
+            List<RawTcpClient> clients = new ArrayList<>();
+            try {
+                for (int i = 0; i < 100; i++) {
+                    // Small receive buffers, and nobody reads yet: the first ten transfers stay in flight.
+                    RawTcpClient client = new RawTcpClient(tern.port(), 4096, 20_000);
+                    client.send(axfr());
+                    clients.add(client);
+                }
+                int complete = 0;
+                int refused = 0;
+                for (RawTcpClient client : clients) {
+                    Message first = client.read();
+                    if (first.getRcode() == Rcode.REFUSED) {
+                        refused++;
+                    } else if (first.getRcode() == Rcode.NOERROR && readToEnd(client, first) == 20_000 + 4 + 2) {
+                        complete++;
+                    }
+                }
+                assertThat(complete).isEqualTo(10);
+                assertThat(refused).isEqualTo(90);
+            } finally {
+                for (RawTcpClient client : clients) {
+                    client.close();
+                }
+            }
+            try (RawTcpClient after = new RawTcpClient(tern.port(), 0, 20_000)) {
+                after.send(axfr());
+                assertThat(readToEnd(after, after.read())).as("the slots are free again").isEqualTo(20_000 + 6);
+            }
+        }
+        assertThat(List.copyOf(log.list)).anyMatch(e -> e.getFormattedMessage().contains("REFUSED, 10 transfers are"
+                + " running (10 at most"));
+    }
+
+    @Test
+    void aClientThatReadsNothingIsCutOffAndItsSlotFreed(@TempDir Path dir) throws Exception {
+        try (TernProcess tern = TernProcess.start(dir, List.of("xfr-out-max-concurrent=1",
+                "xfr-out-write-timeout=2"), ORIGIN, TransferOutTest.zone(1, 20_000))) {
+            try (RawTcpClient silent = new RawTcpClient(tern.port(), 4096, 20_000)) {
+                silent.send(axfr());
+                boolean served = false;
+                long deadline = System.nanoTime() + 15_000_000_000L;
+                while (!served && System.nanoTime() < deadline) {
+                    try (RawTcpClient next = new RawTcpClient(tern.port(), 0, 20_000)) {
+                        next.send(axfr());
+                        Message first = next.read();
+                        served = first.getRcode() == Rcode.NOERROR && readToEnd(next, first) == 20_000 + 6;
+                    }
+                    if (!served) {
+                        Thread.sleep(250);
+                    }
+                }
+                assertThat(served).as("a second client was served once the silent one was cut off").isTrue();
+            }
+        }
+        assertThat(List.copyOf(log.list)).anyMatch(e -> e.getFormattedMessage().matches("\\[xfr.test.] AXFR-out to"
+                + " 127.0.0.1:\\d+: abandoned after \\d+ messages .*the client read nothing for 2 s"
+                + " \\(xfr-out-write-timeout\\).*"));
+    }
+
+    static Message axfr() throws Exception {
+        return Message.newQuery(Record.newRecord(Name.fromString(ORIGIN), Type.AXFR, DClass.IN));
+    }
+
+    /** Reads until the closing SOA (bounded); returns the number of records received. */
+    static int readToEnd(RawTcpClient client, Message first) throws Exception {
+        int records = first.getSection(Section.ANSWER).size();
+        int soas = (int) first.getSection(Section.ANSWER).stream().filter(r -> r instanceof SOARecord).count();
+        for (int i = 0; i < 10_000 && soas < 2; i++) {
+            Message next = client.read();
+            if (next == null) {
+                return -1;
+            }
+            records += next.getSection(Section.ANSWER).size();
+            soas += (int) next.getSection(Section.ANSWER).stream().filter(r -> r instanceof SOARecord).count();
+        }
+        return records;
+    }
+}
