@@ -22,6 +22,9 @@ import dev.tern.server.events.StoreZoneWriter;
 import dev.tern.server.events.StoredMssMemory;
 import dev.tern.server.events.ZoneEvents;
 import dev.tern.server.events.PolicyLoader;
+import dev.tern.server.events.Primaries;
+import dev.tern.server.primary.NotifySender;
+import dev.tern.server.primary.NotifyTargets;
 import dev.tern.server.events.ZoneLoader;
 import dev.tern.server.events.ZonePublisher;
 import dev.tern.server.acl.Policies;
@@ -60,6 +63,8 @@ public final class Server implements AutoCloseable {
     private PolicyLoader policyLoader;
     private final Policies policies = new Policies();
     private XfrOut xfrOut;
+    private NotifySender notifySender;
+    private Primaries primaries;
     private XfrClient xfrClient;
     private EventTimer timer;
     private Secondaries secondaries;
@@ -82,12 +87,13 @@ public final class Server implements AutoCloseable {
             Clock clock = Clock.systemUTC();
             publisher = new ZonePublisher(new Journal(store.dataSource()), config.get(Settings.JOURNAL_MAX_DEPTH),
                     clock);
+            worker = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("zone-worker", true));
+            startPrimary();
             loader = new ZoneLoader(store, zones, publisher);
             loader.sync();
             policyLoader = new PolicyLoader(new SecondaryStore(store.dataSource()), zones, policies);
             policyLoader.load();
             logger.info("serving {} zones", zones.table().size());
-            worker = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("zone-worker", true));
             NotifyReceiver notifies = startSecondary();
             int interval = config.get(Settings.SQL_POLL_INTERVAL);
             if (interval > 0) {
@@ -102,6 +108,7 @@ public final class Server implements AutoCloseable {
             queries.transfersTo(xfrOut);
             listeners = new DnsListeners(ListenerSettings.from(config), queries);
             listeners.start();
+            worker.submit(primaries::afterSync);
             return this;
         } catch (RuntimeException | InterruptedException e) {
             close();
@@ -150,11 +157,45 @@ public final class Server implements AutoCloseable {
         return secondaries;
     }
 
+    /**
+     * Builds the NOTIFY side: a primary zone whose serial goes up, or a secondary zone that re-notifies, starts a
+     * NOTIFY round from the publisher, on the zone worker.
+     */
+    private void startPrimary() throws InterruptedException {
+        notifySender = new NotifySender(config.get(Settings.QUERY_LOCAL_ADDRESS), config.get(Settings.NOTIFY_TRIES));
+        NotifyTargets targets = new NotifyTargets(config.get(Settings.ALSO_NOTIFY), config.get(Settings.ONLY_NOTIFY),
+                this::isSelf, NotifyTargets.systemResolver());
+        primaries = new Primaries(store, zones, policies, targets, notifySender, config.get(Settings.PRIMARY),
+                config.get(Settings.SECONDARY_DO_RENOTIFY), metrics, worker);
+        publisher.listen(primaries);
+    }
+
+    /** Whether a NOTIFY target is one of our own listeners (PowerDNS's prevent-self-notification). */
+    private boolean isSelf(java.net.InetSocketAddress target) {
+        if (listeners == null || target.getPort() != listeners.port()) {
+            return false;
+        }
+        for (java.net.InetAddress local : config.get(Settings.LOCAL_ADDRESS)) {
+            if (local.equals(target.getAddress())) {
+                return true;
+            }
+            if (local.isAnyLocalAddress()) {
+                try {
+                    return target.getAddress().isLoopbackAddress()
+                            || java.net.NetworkInterface.getByInetAddress(target.getAddress()) != null;
+                } catch (java.net.SocketException e) {
+                    return false;
+                }
+            }
+        }
+        return false;
+    }
+
     /** Starts the control socket; a live daemon on the same socket stops this start. */
     private void startControl() throws java.io.IOException {
         Path socket = Path.of(config.get(Settings.SOCKET_DIR)).resolve(config.get(Settings.CONTROL_SOCKET_NAME));
         CommandRegistry registry = ControlCommands.registry(Version.string(), Clock.systemUTC(), config, zones,
-                secondaries,
+                secondaries, primaries,
                 () -> {
                     worker.submit(this::syncQuietly).get(60, TimeUnit.SECONDS);
                     return "Ok";
@@ -196,6 +237,7 @@ public final class Server implements AutoCloseable {
         try {
             loader.sync();
             policyLoader.load();
+            primaries.afterSync();
             if (secondaries != null) {
                 secondaries.reconcile();
             }
@@ -239,6 +281,9 @@ public final class Server implements AutoCloseable {
         }
         if (xfrClient != null) {
             xfrClient.close();
+        }
+        if (notifySender != null) {
+            notifySender.close();
         }
         if (store != null) {
             store.close();

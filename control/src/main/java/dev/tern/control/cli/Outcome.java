@@ -29,7 +29,7 @@ final class Outcome {
 
     static int code(String result) {
         switch (result) {
-            case "transferred": case "up-to-date":
+            case "transferred": case "up-to-date": case "acknowledged":
                 return ExitCodes.OK;
             case "timeout":
                 return ExitCodes.TIMEOUT;

@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "ternctl", mixinStandardHelpOptions = true, version = "ternctl",
         description = "Drive a running ternd through its control socket.",
         subcommands = {TernCtl.Rping.class, TernCtl.Version.class, TernCtl.Uptime.class, TernCtl.ListZones.class,
-                TernCtl.Retrieve.class, TernCtl.ZoneStatus.class, TernCtl.Reload.class},
+                TernCtl.Retrieve.class, TernCtl.Notify.class, TernCtl.ZoneStatus.class, TernCtl.Reload.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success (transferred or up to date)", "1:the daemon ran the command and it failed",
                 "2:usage error", "3:ternd is not running (no answer on the control socket)",
@@ -203,6 +203,39 @@ public final class TernCtl {
             }
             words.add(Integer.toString(timeout));
             return parent.call(String.join(" ", words), Duration.ofSeconds(timeout + 10L),
+                    (reply, out, err) -> Outcome.print(reply, parent.json, out, err));
+        }
+    }
+
+    @Command(name = "notify", mixinStandardHelpOptions = true,
+            description = "Send NOTIFY for a zone to its secondaries now; waits for every target's answer unless"
+                    + " --no-wait.")
+    static final class Notify implements Callable<Integer> {
+        @ParentCommand
+        TernCtl parent;
+
+        @Parameters(index = "0", paramLabel = "ZONE")
+        String zone;
+
+        @Option(names = "--host", paramLabel = "IP[:PORT]", description = "Notify only this address (notify-host)")
+        String host;
+
+        @Option(names = "--no-wait", description = "Return at once, as pdns_control notify does")
+        boolean noWait;
+
+        @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "120",
+                description = "How long to wait for the outcome (default: ${DEFAULT-VALUE})")
+        int timeout;
+
+        @Override
+        public Integer call() {
+            if (host != null) {
+                return parent.plain("notify-host " + zone + " " + host);
+            }
+            if (noWait) {
+                return parent.plain("notify " + zone);
+            }
+            return parent.call("notify-wait " + zone + " " + timeout, Duration.ofSeconds(timeout + 10L),
                     (reply, out, err) -> Outcome.print(reply, parent.json, out, err));
         }
     }

@@ -16,15 +16,16 @@ import dev.tern.server.zone.ZoneSnapshot;
 /**
  * The one way a new snapshot becomes the served one, whoever made it (a LOAD after an edit in SQL, an AXFR or IXFR
  * in): journals the change from the previous serial when nobody did (so IXFR-out can answer it), hands the zone its
- * history, publishes the snapshot, then tells the listener that the serial went up (a primary plans NOTIFY). Worker
+ * history, publishes the snapshot, then tells the listener (a primary zone whose serial went up is notified). Worker
  * thread only.
  */
 public final class ZonePublisher {
     private static final Logger logger = LoggerFactory.getLogger(ZonePublisher.class);
 
-    /** Told after a zone's served serial went up. */
+    /** Told after each publish, on the zone worker. */
     public interface Listener {
-        void serialChanged(Zone zone, ZoneSnapshot previous, ZoneSnapshot next);
+        /** @param previous the snapshot served before, or null at the first load of the zone */
+        void published(Zone zone, ZoneSnapshot previous, ZoneSnapshot next);
     }
 
     private final Journal journal;
@@ -61,9 +62,7 @@ public final class ZonePublisher {
             zone.setHistory(List.of());
         }
         zone.publish(next);
-        if (newer) {
-            listener.serialChanged(zone, previous, next);
-        }
+        listener.published(zone, previous, next);
     }
 
     /** The longest run of journaled changes, each starting where the one before ended, that ends at {@code serial}. */

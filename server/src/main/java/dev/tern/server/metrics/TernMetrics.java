@@ -57,4 +57,10 @@ public final class TernMetrics {
         Counter.builder("tern.notify.in").description("NOTIFY messages received by result")
                 .tag("result", result).register(registry).increment();
     }
+
+    /** A NOTIFY target ended: {@code result} is acknowledged, error or given-up. */
+    public void notifyOut(String result) {
+        Counter.builder("tern.notify.out").description("NOTIFY targets by outcome")
+                .tag("result", result).register(registry).increment();
+    }
 }

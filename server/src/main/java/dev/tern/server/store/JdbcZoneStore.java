@@ -174,6 +174,37 @@ public final class JdbcZoneStore implements ZoneStore {
     }
 
     @Override
+    public Long notifiedSerial(long domainId) {
+        try (Connection connection = pool.getConnection();
+             PreparedStatement statement = connection.prepareStatement(
+                     "SELECT notified_serial FROM domains WHERE id = ?")) {
+            statement.setLong(1, domainId);
+            try (ResultSet result = statement.executeQuery()) {
+                if (!result.next()) {
+                    return null;
+                }
+                long serial = result.getLong(1);
+                return result.wasNull() ? null : serial;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("reading notified_serial of zone id " + domainId, e);
+        }
+    }
+
+    @Override
+    public void setNotifiedSerial(long domainId, long serial) {
+        try (Connection connection = pool.getConnection();
+             PreparedStatement statement = connection.prepareStatement(
+                     "UPDATE domains SET notified_serial = ? WHERE id = ?")) {
+            statement.setLong(1, serial);
+            statement.setLong(2, domainId);
+            statement.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("writing notified_serial of zone id " + domainId, e);
+        }
+    }
+
+    @Override
     public void replaceRecords(DomainRow domain, Collection<Record> records) {
         try (Connection connection = pool.getConnection()) {
             connection.setAutoCommit(false);

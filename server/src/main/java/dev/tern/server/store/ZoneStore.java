@@ -25,6 +25,12 @@ public interface ZoneStore extends AutoCloseable {
     /** Replaces all records of a zone with these, in one transaction, written as PowerDNS writes them. */
     void replaceRecords(DomainRow domain, Collection<Record> records);
 
+    /** The serial last sent in NOTIFY for a zone ({@code domains.notified_serial}), or null when never. */
+    Long notifiedSerial(long domainId);
+
+    /** Records the serial a NOTIFY round was started for, as PowerDNS does when it queues the NOTIFYs. */
+    void setNotifiedSerial(long domainId, long serial);
+
     @Override
     void close();
 }

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.xbill.DNS.Name;
 import dev.tern.config.ConfigLoader;
 import dev.tern.control.cli.ExitCodes;
-import dev.tern.control.cli.TernCtl;
+import dev.tern.server.testing.TernCtlRun;
 import dev.tern.control.protocol.ControlClient;
 import dev.tern.server.Server;
 import dev.tern.server.store.JdbcZoneStore;
@@ -59,13 +59,8 @@ class ControlSocketTest {
     }
 
     static Run ternctl(Path socket, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        List<String> all = new ArrayList<>(List.of("--socket", socket.toString()));
-        all.addAll(List.of(args));
-        int code = new picocli.CommandLine(new TernCtl()).setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
-                .execute(all.toArray(String[]::new));
-        return new Run(code, out.toString().trim(), err.toString().trim());
+        TernCtlRun run = TernCtlRun.of(socket, args);
+        return new Run(run.code(), run.out(), run.err());
     }
 
     @Test

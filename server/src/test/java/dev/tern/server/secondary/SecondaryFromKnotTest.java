@@ -24,6 +24,7 @@ import dev.tern.config.ConfigLoader;
 import dev.tern.server.Server;
 import dev.tern.server.store.JdbcZoneStore;
 import dev.tern.server.store.Journal;
+import dev.tern.server.testing.Answers;
 import dev.tern.server.testing.FreePort;
 import dev.tern.server.testing.KnotPrimary;
 import dev.tern.server.zone.ZoneKind;
@@ -106,19 +107,10 @@ class SecondaryFromKnotTest {
     }
 
     static List<String> answer(int port, String name, int type) throws Exception {
-        Message response = query(port, name, type);
-        return response.getSection(Section.ANSWER).stream().map(Record::rdataToString).toList();
+        return Answers.answer(port, name, type);
     }
 
     static int rcode(int port, String name, int type) throws Exception {
-        return query(port, name, type).getRcode();
-    }
-
-    private static Message query(int port, String name, int type) throws Exception {
-        SimpleResolver resolver = new SimpleResolver("127.0.0.1");
-        resolver.setPort(port);
-        resolver.setTimeout(Duration.ofSeconds(2));
-        resolver.setTCP(true);
-        return resolver.send(Message.newQuery(Record.newRecord(Name.fromString(name), type, DClass.IN)));
+        return Answers.rcode(port, name, type);
     }
 }

@@ -1,0 +1,28 @@
+package dev.tern.server.primary;
+
+import java.net.InetSocketAddress;
+
+/**
+ * How a NOTIFY to one target ended.
+ *
+ * @param result {@code acknowledged}, {@code error} (the target answered with an error rcode), {@code given-up}, or
+ *     {@code superseded} (a newer round for the same zone took the target over)
+ * @param tries NOTIFY messages sent
+ * @param detail the rcode of an error, or empty
+ */
+public record NotifyResult(InetSocketAddress target, String result, int tries, String detail) {
+    public boolean acknowledged() {
+        return result.equals("acknowledged");
+    }
+
+    /** For logs and control replies: {@code 127.0.0.1:5300 acknowledged}. */
+    public String describe() {
+        String where = target.getAddress().getHostAddress() + ":" + target.getPort();
+        return switch (result) {
+            case "acknowledged" -> where + " acknowledged";
+            case "error" -> where + " answered " + detail;
+            case "superseded" -> where + " superseded " + detail;
+            default -> where + " gave no answer to " + tries + " tries";
+        };
+    }
+}
