@@ -106,6 +106,7 @@ public final class Server implements AutoCloseable {
                     config.get(Settings.ALLOW_AXFR_IPS)), new XfrOut.Limits(config.get(Settings.XFR_OUT_MAX_CONCURRENT),
                     config.get(Settings.XFR_OUT_MAX_PER_CLIENT)), metrics, clock);
             queries.transfersTo(xfrOut);
+            queries.keysFrom(name -> policies.keyring().get(name));
             listeners = new DnsListeners(ListenerSettings.from(config), queries);
             listeners.start();
             worker.submit(primaries::afterSync);

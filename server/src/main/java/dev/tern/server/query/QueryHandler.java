@@ -5,16 +5,20 @@ import static java.util.Objects.requireNonNull;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Header;
 import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
 import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Opcode;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
+import org.xbill.DNS.TSIG;
+import org.xbill.DNS.TSIGRecord;
 import org.xbill.DNS.Type;
 import org.xbill.DNS.WireParseException;
 import dev.tern.server.answer.Answer;
@@ -34,6 +38,7 @@ public final class QueryHandler {
     private final ResponseWriter writer;
     private final NotifyReceiver notifies;
     private volatile TransferHandoff transfers;
+    private volatile Function<Name, TSIG> keys = name -> null;
 
     public QueryHandler(Supplier<ZoneTable> zones, int udpTruncationThreshold) {
         this(zones, udpTruncationThreshold, NotifyReceiver.NONE);
@@ -43,6 +48,14 @@ public final class QueryHandler {
         this.zones = requireNonNull(zones, "zones");
         this.writer = new ResponseWriter(udpTruncationThreshold);
         this.notifies = requireNonNull(notifies, "notifies");
+    }
+
+    /**
+     * The TSIG keys queries may be signed with (RFC 8945): a signed query that verifies gets a signed answer; one
+     * signed with an unknown key or a bad MAC gets NOTAUTH.
+     */
+    public void keysFrom(Function<Name, TSIG> lookup) {
+        this.keys = requireNonNull(lookup, "lookup");
     }
 
     /** Sends AXFR and IXFR over TCP to the transfer-out side; without one they get NOTIMP. */
@@ -89,6 +102,48 @@ public final class QueryHandler {
         if (wire.length < HEADER_LENGTH) {
             return null;
         }
+        if (!hasTsig(wire)) {
+            return respond(wire, tcp, source);
+        }
+        Message query;
+        try {
+            query = new Message(wire);
+        } catch (IOException e) {
+            return formerr(wire);
+        }
+        TSIGRecord signature = query.getTSIG();
+        if (signature == null || query.getHeader().getFlag(Flags.QR)) {
+            return respond(wire, tcp, source);
+        }
+        TSIG key = keys.apply(signature.getName());
+        int error = key == null ? Rcode.BADKEY : key.verify(query, wire, null);
+        if (error != Rcode.NOERROR && query.getHeader().getOpcode() == Opcode.NOTIFY) {
+            // The NOTIFY receiver checks the zone's key itself and logs what was wrong.
+            return respond(wire, tcp, source);
+        }
+        if (error != Rcode.NOERROR) {
+            // RFC 8945 5.2: the error goes back unsigned, with NOTAUTH.
+            return writer.rcodeOnly(query, Rcode.NOTAUTH, query.getOPT(), tcp);
+        }
+        byte[] response = respond(wire, tcp, source);
+        if (response == null) {
+            return null;
+        }
+        try {
+            Message signed = new Message(response);
+            key.apply(signed, signature);
+            return signed.toWire();
+        } catch (IOException e) {
+            return response;
+        }
+    }
+
+    /** Whether the message has additional records at all: only then can it carry a TSIG (cheap pre-check). */
+    private static boolean hasTsig(byte[] wire) {
+        return wire[10] != 0 || wire[11] != 0;
+    }
+
+    private byte[] respond(byte[] wire, boolean tcp, InetAddress source) {
         Message query;
         try {
             query = new Message(wire);

@@ -88,6 +88,13 @@ class TransferOutLimitsTest {
                 "xfr-out-write-timeout=2"), ORIGIN, TransferOutTest.zone(1, 20_000))) {
             try (RawTcpClient silent = new RawTcpClient(tern.port(), 4096, 20_000)) {
                 silent.send(axfr());
+                // The silent client's transfer must hold the only slot before anyone else asks.
+                String started = "AXFR-out to 127.0.0.1:" + silent.localPort() + ": started";
+                long startDeadline = System.nanoTime() + 10_000_000_000L;
+                while (logged().stream().noneMatch(e -> e.getFormattedMessage().contains(started))
+                        && System.nanoTime() < startDeadline) {
+                    Thread.sleep(20);
+                }
                 boolean served = false;
                 long deadline = System.nanoTime() + 15_000_000_000L;
                 while (!served && System.nanoTime() < deadline) {
@@ -106,6 +113,18 @@ class TransferOutLimitsTest {
         assertThat(List.copyOf(log.list)).anyMatch(e -> e.getFormattedMessage().matches("\\[xfr.test.] AXFR-out to"
                 + " 127.0.0.1:\\d+: abandoned after \\d+ messages .*the client read nothing for 2 s"
                 + " \\(xfr-out-write-timeout\\).*"));
+    }
+
+    /** A copy of the captured log, taken while appender threads may add to it. */
+    private List<ILoggingEvent> logged() {
+        for (int i = 0; i < 100; i++) {
+            try {
+                return List.copyOf(log.list);
+            } catch (java.util.ConcurrentModificationException e) {
+                Thread.onSpinWait();
+            }
+        }
+        return List.of();
     }
 
     static Message axfr() throws Exception {

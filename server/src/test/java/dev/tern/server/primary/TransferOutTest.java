@@ -87,6 +87,12 @@ class TransferOutTest {
             // dig verifies the TSIG of every message and fails the transfer when one does not verify.
             assertThat(signed.output()).doesNotContain("Transfer failed").doesNotContain("tsig")
                     .containsPattern("XFR size: 306 records \\(messages [2-9]");
+            // Ordinary queries signed with a known key get signed answers (a secondary's SOA check is signed).
+            Peers.Result soa = dig(tern.port(), "SOA", ORIGIN, "-y", "hmac-sha256:other-key:" + SECRET);
+            assertThat(soa.output()).contains("status: NOERROR").containsPattern("other-key\\.\\s+0\\s+ANY\\s+TSIG")
+                    .doesNotContain("failure");
+            Peers.Result unknownKey = dig(tern.port(), "SOA", ORIGIN, "-y", "hmac-sha256:nobody:" + SECRET);
+            assertThat(unknownKey.output()).contains("status: NOTAUTH");
             // Unsigned from an allow-axfr-ips address: the zone asks for a key, so no.
             assertThat(rcode(tern.port(), "xfr.test.")).isEqualTo(Rcode.NOTAUTH);
             Peers.Result otherKey = dig(tern.port(), "AXFR", ORIGIN, "-y", "hmac-sha256:other-key:" + SECRET);

@@ -108,6 +108,9 @@ class SecondaryInteropTest {
             // load-zone writes no empty non-terminal rows; without them PowerDNS answers NXDOMAIN for sub.sec.test.
             PowerDnsServer.pdnsutil(pdnsDir, "rectify-zone", "sec.test");
             try (PowerDnsServer pdns = PowerDnsServer.start(pdnsDir, "sec.test.", pdnsPort)) {
+                // ternd's first check may have run before pdns_server listened; ask again as an operator would.
+                tern.secondaries().requestRefresh(Name.fromConstantString("sec.test."), null)
+                        .get(20, java.util.concurrent.TimeUnit.SECONDS);
                 SecondaryFromKnotTest.awaitSerial(tern.port(), 1);
                 awaitTransfers(tern, "axfr", 1);
                 for (int serial = 2; serial <= 4; serial++) {

@@ -18,9 +18,10 @@ import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.Type;
 
 /**
- * A real BIND 9 primary ({@code named} from Debian's {@code bind9}) on 127.0.0.1 in the foreground, serving one zone
- * from a file with {@code ixfr-from-differences}, so that a changed file reloaded with SIGHUP is journaled and
- * answered as IXFR. Optionally transfers require a TSIG key, and NOTIFY goes only to one loopback port.
+ * A real BIND 9 ({@code named} from Debian's {@code bind9}) on 127.0.0.1 in the foreground. As a primary it serves
+ * one zone from a file with {@code ixfr-from-differences}, so that a changed file reloaded with SIGHUP is journaled
+ * and answered as IXFR; optionally transfers require a TSIG key, and NOTIFY goes only to one loopback port. As a
+ * secondary ({@link #startSecondary}) it transfers one zone from a primary on loopback.
  */
 public final class NamedPrimary implements AutoCloseable {
     private final Path dir;
@@ -55,6 +56,8 @@ public final class NamedPrimary implements AutoCloseable {
             keyClause = " key \"" + parts[1] + "\"";
             transferMatch = "key \"" + parts[1] + "\";";
         }
+        // No rndc channel: it would take port 953 and collide with another named of the suite.
+        conf.append("controls { };\n");
         conf.append("options {\n")
                 .append("  directory \"").append(dir).append("\";\n")
                 .append("  pid-file \"").append(dir.resolve("named.pid")).append("\";\n")
@@ -81,6 +84,42 @@ public final class NamedPrimary implements AutoCloseable {
         NamedPrimary primary = new NamedPrimary(dir, process, port, zone);
         primary.awaitSerial(KnotPrimary.serialOf(zoneText), Duration.ofSeconds(20));
         return primary;
+    }
+
+    /**
+     * Starts named as a secondary of {@code zone} (no trailing dot), transferring from 127.0.0.1:{@code primaryPort}
+     * and accepting its NOTIFY; with {@code tsig} ({@code algorithm:name:base64secret}) transfers are signed.
+     */
+    public static NamedPrimary startSecondary(Path dir, String zone, int primaryPort, String tsig) throws Exception {
+        String named = Peers.require("named", "bind9");
+        int port = FreePort.pick();
+        StringBuilder conf = new StringBuilder();
+        String keyClause = "";
+        if (tsig != null) {
+            String[] parts = tsig.split(":", 3);
+            conf.append("key \"").append(parts[1]).append("\" { algorithm ").append(parts[0])
+                    .append("; secret \"").append(parts[2]).append("\"; };\n");
+            keyClause = " key \"" + parts[1] + "\"";
+        }
+        // No rndc channel: it would take port 953 and collide with another named of the suite.
+        conf.append("controls { };\n");
+        conf.append("options {\n")
+                .append("  directory \"").append(dir).append("\";\n")
+                .append("  pid-file \"").append(dir.resolve("named.pid")).append("\";\n")
+                .append("  session-keyfile \"").append(dir.resolve("session.key")).append("\";\n")
+                .append("  listen-on port ").append(port).append(" { 127.0.0.1; };\n")
+                .append("  listen-on-v6 { none; };\n")
+                .append("  recursion no;\n  dnssec-validation no;\n  notify no;\n")
+                .append("  transfer-source 127.0.0.1;\n  query-source address 127.0.0.1;\n")
+                .append("};\n");
+        conf.append("zone \"").append(zone).append("\" {\n  type secondary;\n  file \"").append(zone)
+                .append(".db\";\n  primaries { 127.0.0.1 port ").append(primaryPort).append(keyClause)
+                .append("; };\n  allow-notify { 127.0.0.1; };\n};\n");
+        Path confFile = dir.resolve("named.conf");
+        Files.writeString(confFile, conf.toString(), StandardCharsets.UTF_8);
+        Process process = new ProcessBuilder(named, "-g", "-4", "-n", "1", "-c", confFile.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("named.log").toFile()).start();
+        return new NamedPrimary(dir, process, port, zone);
     }
 
     public int port() {

@@ -99,6 +99,15 @@ public final class PowerDnsServer implements AutoCloseable {
         return fail("pdns_server did not answer within 20 s: " + Files.readString(dir.resolve("pdns_server.log")));
     }
 
+    /** Starts pdns_server on a free port without waiting for a zone (a secondary with nothing transferred yet). */
+    public static PowerDnsServer startWithoutProbe(Path dir) throws Exception {
+        String binary = Peers.require("pdns_server", "pdns-server");
+        int port = FreePort.pick();
+        Process process = new ProcessBuilder(binary, "--config-dir=" + dir, "--local-port=" + port)
+                .redirectErrorStream(true).redirectOutput(dir.resolve("pdns_server.log").toFile()).start();
+        return new PowerDnsServer(process, dir, port);
+    }
+
     public int port() {
         return port;
     }

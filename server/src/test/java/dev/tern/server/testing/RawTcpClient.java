@@ -29,6 +29,11 @@ public final class RawTcpClient implements AutoCloseable {
         out = new DataOutputStream(socket.getOutputStream());
     }
 
+    /** The client's own port, to find its transfer in the server's log. */
+    public int localPort() {
+        return socket.getLocalPort();
+    }
+
     public void send(Message message) throws IOException {
         byte[] wire = message.toWire();
         out.writeShort(wire.length);
