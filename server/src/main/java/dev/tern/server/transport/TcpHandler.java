@@ -70,7 +70,9 @@ final class TcpHandler extends SimpleChannelInboundHandler<ByteBuf> {
 
     private String reason(Throwable cause) {
         if (cause instanceof WriteTimeoutException) {
-            return "the client read nothing for " + writeTimeoutSeconds + " s (xfr-out-write-timeout)";
+            return "no progress for " + writeTimeoutSeconds + " s (xfr-out-write-timeout): the client stopped"
+                    + " reading, or the path drops our segments (a path-MTU blackhole if snd_mss is above what the"
+                    + " path carries; tcp-mss caps it)";
         }
         return cause == null ? "closed" : "connection closed: " + cause.getMessage();
     }

@@ -15,6 +15,7 @@ import dev.tern.server.testing.Peers;
  */
 final class BlackholeLab implements AutoCloseable {
     static final String PRIMARY_V4 = "198.18.1.2";
+    static final String SECONDARY_V4 = "198.18.3.2";
 
     private final String script;
     private final String prefix;

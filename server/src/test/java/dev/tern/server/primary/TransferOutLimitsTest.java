@@ -111,8 +111,8 @@ class TransferOutLimitsTest {
             }
         }
         assertThat(List.copyOf(log.list)).anyMatch(e -> e.getFormattedMessage().matches("\\[xfr.test.] AXFR-out to"
-                + " 127.0.0.1:\\d+: abandoned after \\d+ messages .*the client read nothing for 2 s"
-                + " \\(xfr-out-write-timeout\\).*"));
+                + " 127.0.0.1:\\d+: abandoned after \\d+ messages .*no progress for 2 s"
+                + " \\(xfr-out-write-timeout\\): the client stopped reading.*"));
     }
 
     /** A copy of the captured log, taken while appender threads may add to it. */
