@@ -14,9 +14,8 @@ import dev.tern.server.secondary.Refresh;
 import dev.tern.server.secondary.ZoneWriter;
 import dev.tern.server.store.DomainRow;
 import dev.tern.server.store.Journal;
-import dev.tern.server.zone.ZoneChange;
 import dev.tern.server.store.ZoneStore;
-import dev.tern.server.xfr.IxfrDelta;
+import dev.tern.server.zone.ZoneChange;
 import dev.tern.server.zone.Node;
 import dev.tern.server.zone.Zone;
 import dev.tern.server.zone.ZoneSnapshot;
@@ -54,7 +53,7 @@ public final class StoreZoneWriter implements ZoneWriter {
     }
 
     @Override
-    public ZoneSnapshot apply(Name name, ZoneSnapshot base, List<IxfrDelta> deltas) {
+    public ZoneSnapshot apply(Name name, ZoneSnapshot base, List<ZoneChange> deltas) {
         DomainRow row = row(name);
         Set<Record> records = new HashSet<>();
         for (Node node : base.nodes().values()) {
@@ -63,7 +62,7 @@ public final class StoreZoneWriter implements ZoneWriter {
             }
         }
         List<ZoneChange> changes = new ArrayList<>();
-        for (IxfrDelta delta : deltas) {
+        for (ZoneChange delta : deltas) {
             if (!records.remove(delta.from())) {
                 throw new Refresh.InconsistentChangesException("IXFR change from serial " + delta.from().getSerial()
                         + " does not start at the SOA we hold");
@@ -76,7 +75,7 @@ public final class StoreZoneWriter implements ZoneWriter {
             }
             records.add(delta.to());
             records.addAll(delta.added());
-            changes.add(new ZoneChange(delta.from(), delta.to(), delta.removed(), delta.added()));
+            changes.add(delta);
         }
         dev.tern.server.zone.ZoneSnapshotBuilder check = new dev.tern.server.zone.ZoneSnapshotBuilder(name);
         records.forEach(check::add);

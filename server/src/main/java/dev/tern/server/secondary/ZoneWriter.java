@@ -3,8 +3,8 @@ package dev.tern.server.secondary;
 import java.util.List;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
-import dev.tern.server.xfr.IxfrDelta;
 import dev.tern.server.zone.ZoneSnapshot;
+import dev.tern.server.zone.ZoneChange;
 
 /**
  * Where a refresh writes what it transferred: each call is ONE SQL transaction, all or nothing, and on success
@@ -15,5 +15,5 @@ public interface ZoneWriter {
     ZoneSnapshot replace(Name zone, List<Record> records);
 
     /** Applies IXFR changes to the zone as a diff, and journals each; the current snapshot must be {@code base}. */
-    ZoneSnapshot apply(Name zone, ZoneSnapshot base, List<IxfrDelta> deltas);
+    ZoneSnapshot apply(Name zone, ZoneSnapshot base, List<ZoneChange> deltas);
 }

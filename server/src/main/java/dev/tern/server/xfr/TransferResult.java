@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.util.List;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
+import dev.tern.server.zone.ZoneChange;
 
 /** How a transfer ended: a whole zone, a list of changes, nothing to do, or a failure with its cause. */
 public sealed interface TransferResult {
@@ -20,7 +21,7 @@ public sealed interface TransferResult {
     }
 
     /** An incremental answer: the changes from our serial to {@code soa}'s, in order. */
-    record Incremental(SOARecord soa, List<IxfrDelta> deltas, TransferStats stats) implements TransferResult {
+    record Incremental(SOARecord soa, List<ZoneChange> deltas, TransferStats stats) implements TransferResult {
         public Incremental {
             requireNonNull(soa, "soa");
             deltas = List.copyOf(deltas);

@@ -10,6 +10,7 @@ import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Type;
+import dev.tern.server.zone.ZoneChange;
 
 /**
  * Reads the records of an AXFR (RFC 5936 2.2) or IXFR (RFC 1995 4) answer, message after message, and says when
@@ -31,7 +32,7 @@ final class XfrStream {
     private State state = State.START;
     private SOARecord newSoa;
     private final List<Record> records = new ArrayList<>();
-    private final List<IxfrDelta> deltas = new ArrayList<>();
+    private final List<ZoneChange> deltas = new ArrayList<>();
     private SOARecord deltaFrom;
     private SOARecord deltaTo;
     private List<Record> removed;
@@ -98,7 +99,7 @@ final class XfrStream {
                     return;
                 }
                 SOARecord next = (SOARecord) record;
-                deltas.add(new IxfrDelta(deltaFrom, deltaTo, removed, added));
+                deltas.add(new ZoneChange(deltaFrom, deltaTo, removed, added));
                 if (next.getSerial() == newSoa.getSerial() && deltaTo.getSerial() == newSoa.getSerial()) {
                     state = State.DONE;
                 } else if (next.getSerial() != deltaTo.getSerial()) {

@@ -97,33 +97,9 @@ public final class KnotPrimary implements AutoCloseable {
         awaitSerial(serialOf(zoneText), Duration.ofSeconds(15));
     }
 
-    /** Polls the SOA over UDP (bounded) until knotd serves this serial. */
+    /** Polls the SOA over UDP (bounded) until this server serves this serial. */
     public void awaitSerial(long serial, Duration limit) throws Exception {
-        long deadline = System.nanoTime() + limit.toNanos();
-        SimpleResolver resolver = new SimpleResolver("127.0.0.1");
-        resolver.setPort(port);
-        resolver.setTimeout(Duration.ofMillis(500));
-        String last = "no answer";
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                fail("knotd exited: " + log());
-            }
-            try {
-                Message answer = resolver.send(Message.newQuery(Record.newRecord(Name.fromString(zone + "."),
-                        Type.SOA, DClass.IN)));
-                if (!answer.getSection(1).isEmpty()) {
-                    long seen = ((org.xbill.DNS.SOARecord) answer.getSection(1).get(0)).getSerial();
-                    if (seen == serial) {
-                        return;
-                    }
-                    last = "serial " + seen;
-                }
-            } catch (IOException e) {
-                last = e.toString();
-            }
-            Thread.sleep(100);
-        }
-        fail("knotd did not serve serial " + serial + " within " + limit + " (" + last + "): " + log());
+        Answers.awaitSerial(port, zone + ".", serial, limit, process, "knotd", this::log);
     }
 
     public String log() throws IOException {

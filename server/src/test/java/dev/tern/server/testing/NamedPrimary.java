@@ -136,33 +136,9 @@ public final class NamedPrimary implements AutoCloseable {
         awaitSerial(KnotPrimary.serialOf(zoneText), Duration.ofSeconds(20));
     }
 
-    /** Polls the SOA over UDP (bounded) until named serves this serial. */
+    /** Polls the SOA over UDP (bounded) until this server serves this serial. */
     public void awaitSerial(long serial, Duration limit) throws Exception {
-        long deadline = System.nanoTime() + limit.toNanos();
-        SimpleResolver resolver = new SimpleResolver("127.0.0.1");
-        resolver.setPort(port);
-        resolver.setTimeout(Duration.ofMillis(500));
-        String last = "no answer";
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                fail("named exited: " + log());
-            }
-            try {
-                Message answer = resolver.send(Message.newQuery(Record.newRecord(Name.fromString(zone + "."),
-                        Type.SOA, DClass.IN)));
-                if (!answer.getSection(Section.ANSWER).isEmpty()) {
-                    long seen = ((SOARecord) answer.getSection(Section.ANSWER).get(0)).getSerial();
-                    if (seen == serial) {
-                        return;
-                    }
-                    last = "serial " + seen;
-                }
-            } catch (IOException e) {
-                last = e.toString();
-            }
-            Thread.sleep(100);
-        }
-        fail("named did not serve serial " + serial + " within " + limit + " (" + last + "): " + log());
+        Answers.awaitSerial(port, zone + ".", serial, limit, process, "named", this::log);
     }
 
     public String log() throws IOException {
