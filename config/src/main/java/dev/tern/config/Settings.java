@@ -97,6 +97,8 @@ public final class Settings {
             "Seconds an outgoing transfer may wait for the client to read before it is abandoned and logged");
     public static final Setting<Integer> JOURNAL_MAX_DEPTH = integer("journal-max-depth", "100", 1, 100_000,
             "Changes kept per zone in the tern_journal table for IXFR-out; older ones are pruned");
+    public static final Setting<Integer> JOURNAL_MAX_KBYTES = integer("journal-max-kbytes", "10240", 1, 10_000_000,
+            "Record text kept per zone in the journal, in KiB; older changes are pruned (the newest is always kept)");
 
     // Control
     public static final Setting<String> SOCKET_DIR = string("socket-dir", "/run/tern",

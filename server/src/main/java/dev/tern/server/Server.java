@@ -86,7 +86,7 @@ public final class Server implements AutoCloseable {
             }
             Clock clock = Clock.systemUTC();
             publisher = new ZonePublisher(new Journal(store.dataSource()), config.get(Settings.JOURNAL_MAX_DEPTH),
-                    clock);
+                    config.get(Settings.JOURNAL_MAX_KBYTES) * 1024L, clock);
             worker = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("zone-worker", true));
             startPrimary();
             loader = new ZoneLoader(store, zones, publisher);

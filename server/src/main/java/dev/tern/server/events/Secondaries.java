@@ -125,6 +125,10 @@ public final class Secondaries implements EventHandler, NotifyReceiver {
         for (Name name : added) {
             SecondaryZone zone = secondaries.get(name);
             SecondaryState state = zone.state;
+            Zone served = zones.table().get(name);
+            if (served != null) {
+                served.setExpireAt(state.expireAt());
+            }
             if (state.expireAt() != null) {
                 events.plan(name, EventType.EXPIRE, state.expireAt());
             }
@@ -208,7 +212,10 @@ public final class Secondaries implements EventHandler, NotifyReceiver {
         } else {
             SOARecord soa = after.soa();
             Instant at = timers.nextRefresh(now, soa.getRefresh(), random.nextDouble());
-            Instant expireAt = SoaTimers.expireAt(now, soa.getExpire());
+            // RFC 7314 4: a primary that is itself a secondary says how long its copy has left; use that.
+            long offered = outcome instanceof RefreshOutcome.UpToDate
+                    ? ((RefreshOutcome.UpToDate) outcome).expire() : ((RefreshOutcome.Transferred) outcome).expire();
+            Instant expireAt = SoaTimers.expireAt(now, offered >= 0 ? offered : soa.getExpire());
             Primary primary = outcome instanceof RefreshOutcome.UpToDate
                     ? ((RefreshOutcome.UpToDate) outcome).primary() : ((RefreshOutcome.Transferred) outcome).primary();
             next = new SecondaryState(old.domainId(), now, expireAt, at, 0, primary.toString(), outcome.describe());
@@ -220,6 +227,7 @@ public final class Secondaries implements EventHandler, NotifyReceiver {
             events.plan(name, EventType.EXPIRE, expireAt);
         }
         secondary.state = next;
+        zone.setExpireAt(next.expireAt());
         secondary.lastCheck = now;
         stateStore.save(next, next.failures() == 0);
         events.plan(name, EventType.REFRESH, next.nextRefresh());

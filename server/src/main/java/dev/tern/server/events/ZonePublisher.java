@@ -30,12 +30,14 @@ public final class ZonePublisher {
 
     private final Journal journal;
     private final int journalDepth;
+    private final long journalBytes;
     private final Clock clock;
     private volatile Listener listener = (zone, previous, next) -> { };
 
-    public ZonePublisher(Journal journal, int journalDepth, Clock clock) {
+    public ZonePublisher(Journal journal, int journalDepth, long journalBytes, Clock clock) {
         this.journal = requireNonNull(journal, "journal");
         this.journalDepth = journalDepth;
+        this.journalBytes = journalBytes;
         this.clock = requireNonNull(clock, "clock");
     }
 
@@ -50,7 +52,7 @@ public final class ZonePublisher {
         try {
             if (newer) {
                 journal.record(zone.id(), ZoneChange.between(previous, next), clock.instant());
-                journal.prune(zone.id(), journalDepth);
+                journal.prune(zone.id(), journalDepth, journalBytes);
             }
             if (newer || previous == null) {
                 zone.setHistory(chainTo(journal.read(zone.id(), zone.name()), next.serial()));

@@ -181,8 +181,15 @@ public final class QueryHandler {
             // Transfers out are not served yet; the zone's data is never sent over UDP in any case.
             return writer.rcodeOnly(query, tcp ? Rcode.NOTIMP : Rcode.FORMERR, opt, tcp);
         }
-        Answer answer = engine.answer(zones.get(), question.getName(), qtype, !tcp);
-        return writer.write(query, answer, opt, tcp);
+        ZoneTable table = zones.get();
+        Answer answer = engine.answer(table, question.getName(), qtype, !tcp);
+        long expire = -1;
+        if (qtype == Type.SOA && ExpireOption.requested(opt) && answer.rcode() == Rcode.NOERROR) {
+            // RFC 7314 2: EXPIRE goes only with the zone's own SOA.
+            dev.tern.server.zone.Zone zone = table.get(question.getName());
+            expire = zone == null ? -1 : zone.expireSeconds(java.time.Instant.now());
+        }
+        return writer.write(query, answer, opt, tcp, expire);
     }
 
     private static boolean hasMoreThanOneOpt(Message query) {

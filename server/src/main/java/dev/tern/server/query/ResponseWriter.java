@@ -26,8 +26,13 @@ final class ResponseWriter {
     }
 
     byte[] write(Message query, Answer answer, OPTRecord queryOpt, boolean tcp) {
+        return write(query, answer, queryOpt, tcp, -1);
+    }
+
+    /** @param expire the EDNS EXPIRE value to add (RFC 7314), or -1 for none */
+    byte[] write(Message query, Answer answer, OPTRecord queryOpt, boolean tcp, long expire) {
         int limit = limit(queryOpt, tcp);
-        Message response = header(query, answer.rcode(), queryOpt);
+        Message response = header(query, answer.rcode(), queryOpt, expire);
         if (answer.authoritative()) {
             response.getHeader().setFlag(Flags.AA);
         }
@@ -79,6 +84,10 @@ final class ResponseWriter {
     }
 
     private Message header(Message query, int rcode, OPTRecord queryOpt) {
+        return header(query, rcode, queryOpt, -1);
+    }
+
+    private Message header(Message query, int rcode, OPTRecord queryOpt, long expire) {
         Header queryHeader = query.getHeader();
         Message response = new Message(queryHeader.getID());
         Header header = response.getHeader();
@@ -96,19 +105,21 @@ final class ResponseWriter {
         }
         // The low four bits go in the header; the rest in the OPT record (RFC 6891 6.1.3).
         header.setRcode(rcode & 0xF);
-        addOpt(response, queryOpt, rcode);
+        addOpt(response, queryOpt, rcode, expire);
         return response;
     }
 
     private void addOpt(Message response, OPTRecord queryOpt) {
-        addOpt(response, queryOpt, response.getHeader().getRcode());
+        addOpt(response, queryOpt, response.getHeader().getRcode(), -1);
     }
 
-    private void addOpt(Message response, OPTRecord queryOpt, int rcode) {
+    private void addOpt(Message response, OPTRecord queryOpt, int rcode, long expire) {
         if (queryOpt == null) {
             return;
         }
-        response.addRecord(new OPTRecord(udpTruncationThreshold, rcode >>> 4, 0, 0), Section.ADDITIONAL);
+        response.addRecord(expire < 0 ? new OPTRecord(udpTruncationThreshold, rcode >>> 4, 0, 0)
+                : new OPTRecord(udpTruncationThreshold, rcode >>> 4, 0, 0, ExpireOption.of(expire)),
+                Section.ADDITIONAL);
     }
 
     private static void add(Message response, java.util.List<RRset> rrsets, int section) {

@@ -97,24 +97,25 @@ public final class Refresh {
             return null;
         }
         long theirs = ((SoaQuery.Answer) soa).soa().getSerial();
+        long expire = ((SoaQuery.Answer) soa).expire();
         if (current != null && !Serials.isNewer(theirs, current.serial())) {
-            return new RefreshOutcome.UpToDate(primary, current.serial());
+            return new RefreshOutcome.UpToDate(primary, current.serial(), expire);
         }
         boolean tryIxfr = ixfr && current != null;
         if (tryIxfr) {
-            RefreshOutcome outcome = transfer(zone, current, primary, source, tsig, Type.IXFR, attempts);
+            RefreshOutcome outcome = transfer(zone, current, primary, source, tsig, Type.IXFR, attempts, expire);
             if (outcome != null || !fallsBackToAxfr(attempts.get(attempts.size() - 1))) {
                 return outcome;
             }
             logger.info("[{}] IXFR-in from {}: {}; falling back to AXFR", zone, primary,
                     attempts.get(attempts.size() - 1).detail());
         }
-        return transfer(zone, current, primary, source, tsig, Type.AXFR, attempts);
+        return transfer(zone, current, primary, source, tsig, Type.AXFR, attempts, expire);
     }
 
     /** Runs one transfer (with the MSS fallback) and applies it; null with an attempt added when it failed. */
     private RefreshOutcome transfer(Name zone, ZoneSnapshot current, Primary primary, java.net.InetAddress source,
-                                    TSIG tsig, int qtype, List<RefreshOutcome.Attempt> attempts) {
+                                    TSIG tsig, int qtype, List<RefreshOutcome.Attempt> attempts, long expire) {
         String step = Type.string(qtype);
         int remembered = mssMemory.remembered(primary);
         int mss = remembered > 0 ? remembered : settings.mss();
@@ -143,16 +144,17 @@ public final class Refresh {
                 writer.replace(zone, whole.records());
                 String type = whole.askedIxfr() ? "IXFR(AXFR-style)" : "AXFR";
                 return new RefreshOutcome.Transferred(primary, type, current == null ? -1 : current.serial(),
-                        whole.soa().getSerial(), whole.stats(), auto);
+                        whole.soa().getSerial(), whole.stats(), auto, expire);
             }
             if (result instanceof TransferResult.Incremental) {
                 TransferResult.Incremental changes = (TransferResult.Incremental) result;
                 writer.apply(zone, current, changes.deltas());
                 return new RefreshOutcome.Transferred(primary, "IXFR", current.serial(), changes.soa().getSerial(),
-                        changes.stats(), auto);
+                        changes.stats(), auto, expire);
             }
             if (result instanceof TransferResult.UpToDate) {
-                return new RefreshOutcome.UpToDate(primary, ((TransferResult.UpToDate) result).soa().getSerial());
+                return new RefreshOutcome.UpToDate(primary, ((TransferResult.UpToDate) result).soa().getSerial(),
+                        expire);
             }
         } catch (InconsistentChangesException e) {
             attempts.add(new RefreshOutcome.Attempt(primary, step, Failure.BAD_DATA, e.getMessage()));

@@ -11,8 +11,12 @@ public sealed interface RefreshOutcome {
     /** One line for the log, after {@code [zone] }. */
     String describe();
 
-    /** The primary has no newer serial. */
-    record UpToDate(Primary primary, long serial) implements RefreshOutcome {
+    /**
+     * The primary has no newer serial.
+     *
+     * @param expire the primary's EDNS EXPIRE (RFC 7314), or -1 when it sent none
+     */
+    record UpToDate(Primary primary, long serial, long expire) implements RefreshOutcome {
         @Override
         public String describe() {
             return "refresh from " + primary + ": up to date, serial " + serial;
@@ -24,9 +28,10 @@ public sealed interface RefreshOutcome {
      *
      * @param fromSerial the serial before, or -1 when the zone had no data
      * @param mssAuto the MSS came from the automatic fallback after a stall (now or remembered)
+     * @param expire the primary's EDNS EXPIRE (RFC 7314) from the SOA check, or -1 when it sent none
      */
     record Transferred(Primary primary, String type, long fromSerial, long toSerial, TransferStats stats,
-                       boolean mssAuto) implements RefreshOutcome {
+                       boolean mssAuto, long expire) implements RefreshOutcome {
         @Override
         public String describe() {
             return String.format(java.util.Locale.ROOT,

@@ -157,15 +157,39 @@ public final class Journal {
         }
     }
 
-    /** Keeps the newest {@code depth} changes of a zone and deletes the older ones. */
-    public void prune(long domainId, int depth) {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement("DELETE FROM tern_journal WHERE domain_id = ?"
-                     + " AND id NOT IN (SELECT id FROM tern_journal WHERE domain_id = ? ORDER BY id DESC LIMIT ?)")) {
-            statement.setLong(1, domainId);
-            statement.setLong(2, domainId);
-            statement.setInt(3, depth);
-            statement.executeUpdate();
+    /**
+     * Keeps the newest changes of a zone, at most {@code depth} of them and at most {@code maxBytes} of record text
+     * (the newest one is always kept), and deletes the older ones.
+     */
+    public void prune(long domainId, int depth, long maxBytes) {
+        try (Connection connection = dataSource.getConnection()) {
+            List<Long> doomed = new java.util.ArrayList<>();
+            try (PreparedStatement statement = connection.prepareStatement("SELECT id, length(removed) +"
+                    + " length(added) FROM tern_journal WHERE domain_id = ? ORDER BY id DESC")) {
+                statement.setLong(1, domainId);
+                try (java.sql.ResultSet rows = statement.executeQuery()) {
+                    int kept = 0;
+                    long bytes = 0;
+                    while (rows.next()) {
+                        bytes += rows.getLong(2);
+                        if (kept > 0 && (kept >= depth || bytes > maxBytes)) {
+                            doomed.add(rows.getLong(1));
+                        } else {
+                            kept++;
+                        }
+                    }
+                }
+            }
+            if (doomed.isEmpty()) {
+                return;
+            }
+            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM tern_journal WHERE id = ?")) {
+                for (long id : doomed) {
+                    delete.setLong(1, id);
+                    delete.addBatch();
+                }
+                delete.executeBatch();
+            }
         } catch (SQLException e) {
             throw new StoreException("pruning the journal of zone id " + domainId, e);
         }

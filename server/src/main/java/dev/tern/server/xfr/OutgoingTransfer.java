@@ -11,11 +11,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
+import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Opcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.TSIG;
 import org.xbill.DNS.TSIGRecord;
+import dev.tern.server.query.ExpireOption;
 import dev.tern.server.query.MessageStream;
 
 /**
@@ -35,6 +37,7 @@ final class OutgoingTransfer implements MessageStream {
     private final long serial;
     private final Clock clock;
     private final Consumer<Outcome> onEnd;
+    private final long expire;
     private final Instant started;
     private TSIGRecord previousSignature;
     private Record pending;
@@ -50,9 +53,11 @@ final class OutgoingTransfer implements MessageStream {
     /**
      * @param label the log prefix, e.g. {@code [example.org.] AXFR-out to 192.0.2.7:41234}
      * @param key the verified key of a signed request, or null
+     * @param expire the EDNS EXPIRE value for the first message (RFC 7314 2), or -1 for none
      */
-    OutgoingTransfer(Message query, Iterator<Record> records, TSIG key, String label, long serial, Clock clock,
-                     Consumer<Outcome> onEnd) {
+    OutgoingTransfer(Message query, Iterator<Record> records, TSIG key, String label, long serial, long expire,
+                     Clock clock, Consumer<Outcome> onEnd) {
+        this.expire = expire;
         this.query = requireNonNull(query, "query");
         this.records = requireNonNull(records, "records");
         this.key = key;
@@ -91,6 +96,11 @@ final class OutgoingTransfer implements MessageStream {
             size += length;
             recordsSent++;
         } while (records.hasNext());
+        if (messages == 0 && query.getOPT() != null) {
+            // RFC 6891 7: an EDNS request gets OPT back; EXPIRE rides in the first message only.
+            message.addRecord(expire < 0 ? new OPTRecord(1232, 0, 0, 0)
+                    : new OPTRecord(1232, 0, 0, 0, ExpireOption.of(expire)), Section.ADDITIONAL);
+        }
         if (key != null) {
             key.apply(message, previousSignature, messages == 0);
             previousSignature = message.getTSIG();

@@ -7,7 +7,11 @@ import java.net.SocketTimeoutException;
 import java.time.Duration;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
+import java.util.List;
+import dev.tern.server.query.ExpireOption;
+import org.xbill.DNS.GenericEDNSOption;
 import org.xbill.DNS.Message;
+import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
@@ -27,8 +31,12 @@ public final class SoaQuery {
     public sealed interface Result {
     }
 
-    /** The primary's SOA for the zone. */
-    public record Answer(SOARecord soa) implements Result {
+    /**
+     * The primary's SOA for the zone.
+     *
+     * @param expire the EDNS EXPIRE option's value (RFC 7314), or -1 when the primary sent none
+     */
+    public record Answer(SOARecord soa, long expire) implements Result {
     }
 
     /** No usable SOA; {@code rcode} is set for {@link Failure#RCODE}. */
@@ -47,6 +55,9 @@ public final class SoaQuery {
         resolver.setTimeout(timeout);
         Message query = Message.newQuery(Record.newRecord(zone, Type.SOA, DClass.IN));
         query.getHeader().unsetFlag(Flags.RD);
+        // RFC 7314: ask for the EXPIRE the primary has left, which matters when it is itself a secondary.
+        query.addRecord(new OPTRecord(1232, 0, 0, 0, List.of(new GenericEDNSOption(ExpireOption.CODE,
+                new byte[0]))), Section.ADDITIONAL);
         Message response;
         try {
             response = resolver.send(query);
@@ -75,7 +86,7 @@ public final class SoaQuery {
                     return new Failed(Failure.BAD_DATA, 0, "the SOA answer is not authoritative (AA clear):"
                             + " the primary does not serve the zone");
                 }
-                return new Answer((SOARecord) record);
+                return new Answer((SOARecord) record, ExpireOption.value(response.getOPT()));
             }
         }
         return new Failed(Failure.BAD_DATA, 0, "the SOA answer holds no SOA for " + zone);

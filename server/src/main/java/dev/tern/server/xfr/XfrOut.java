@@ -26,6 +26,7 @@ import org.xbill.DNS.Type;
 import dev.tern.server.acl.Policies;
 import dev.tern.server.acl.TransferAcl;
 import dev.tern.server.metrics.TernMetrics;
+import dev.tern.server.query.ExpireOption;
 import dev.tern.server.query.TcpResponse;
 import dev.tern.server.query.TransferHandoff;
 import dev.tern.server.zone.Zone;
@@ -131,7 +132,9 @@ public final class XfrOut implements TransferHandoff {
         String metricType = kind.equals("ixfr") || kind.equals("up-to-date") ? "ixfr" : "axfr";
         InetAddress address = client.getAddress();
         logger.info("{}: started, serial {}, {}", label, snapshot.serial(), decision.reason());
-        return new TcpResponse.Stream(new OutgoingTransfer(query, records, key, label, snapshot.serial(), clock,
+        long expire = ExpireOption.requested(query.getOPT()) ? zone.expireSeconds(clock.instant()) : -1;
+        return new TcpResponse.Stream(new OutgoingTransfer(query, records, key, label, snapshot.serial(), expire,
+                clock,
                 outcome -> {
                     release(address);
                     metrics.transfer("out", metricType, outcome.finished() ? "success" : "abandoned",

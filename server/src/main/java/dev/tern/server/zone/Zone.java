@@ -14,6 +14,7 @@ public final class Zone {
     private final ZoneKind kind;
     private volatile ZoneSnapshot snapshot;
     private volatile boolean expired;
+    private volatile java.time.Instant expireAt;
     private volatile java.util.List<ZoneChange> history = java.util.List.of();
 
     public Zone(Name name, long id, ZoneKind kind, ZoneSnapshot snapshot) {
@@ -50,6 +51,27 @@ public final class Zone {
             throw new IllegalArgumentException("snapshot: " + next.origin() + " (expected: " + name + ")");
         }
         this.snapshot = next;
+    }
+
+    /**
+     * The EDNS EXPIRE value (RFC 7314) this zone has now: for a secondary zone the seconds left before it expires,
+     * for any other the SOA expire field; -1 when there is no data.
+     */
+    public long expireSeconds(java.time.Instant now) {
+        ZoneSnapshot current = snapshot;
+        if (current == null) {
+            return -1;
+        }
+        java.time.Instant at = expireAt;
+        if (kind == ZoneKind.SECONDARY && at != null) {
+            return Math.max(0, java.time.Duration.between(now, at).getSeconds());
+        }
+        return current.soa().getExpire();
+    }
+
+    /** When this secondary zone expires unless refreshed (null: unknown, or not a secondary). */
+    public void setExpireAt(java.time.Instant value) {
+        this.expireAt = value;
     }
 
     /**

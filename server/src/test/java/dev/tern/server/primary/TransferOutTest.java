@@ -128,6 +128,19 @@ class TransferOutTest {
     }
 
     @Test
+    void aPrunedJournalAnswersOlderSerialsWithTheWholeZone(@TempDir Path dir) throws Exception {
+        try (TernProcess tern = TernProcess.start(dir, List.of("journal-max-depth=2"), ORIGIN, zone(1, 10))) {
+            for (int serial = 2; serial <= 4; serial++) {
+                editInSql(tern, serial, "UPDATE records SET content = '\"edit " + serial + "\"' WHERE name = 'h1.xfr.test'");
+            }
+            // Changes 2->3 and 3->4 are kept; 1->2 was pruned.
+            assertThat(kdigIxfr(tern.port(), 2)).containsExactly("SOA 4", "SOA 2",
+                    "h1.xfr.test. 300 IN TXT \"edit 2\"", "SOA 4", "h1.xfr.test. 300 IN TXT \"edit 4\"", "SOA 4");
+            assertThat(kdigIxfr(tern.port(), 1)).hasSize(2 + 10 + 4);
+        }
+    }
+
+    @Test
     void aClientReadingWhileTheZoneChangesGetsOneSerial(@TempDir Path dir) throws Exception {
         try (TernProcess tern = TernProcess.start(dir, List.of(), ORIGIN, zone(1, 20_000))) {
             try (RawTcpClient client = new RawTcpClient(tern.port(), 4096, 10_000)) {

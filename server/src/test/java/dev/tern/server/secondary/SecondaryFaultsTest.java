@@ -80,7 +80,7 @@ class SecondaryFaultsTest {
         domainId = store.createZone(ZONE, ZoneKind.SECONDARY, "127.0.0.1:" + primary.port()).id();
         stateStore = new SecondaryStore(store.dataSource());
         zones = new Zones();
-        publisher = new ZonePublisher(new Journal(store.dataSource()), 100, clock);
+        publisher = new ZonePublisher(new Journal(store.dataSource()), 100, 10_240 * 1024L, clock);
         loader = new ZoneLoader(store, zones, publisher);
         loader.sync();
         client = new XfrClient();
