@@ -51,12 +51,32 @@ public final class TernCtl {
         return new CommandLine(new TernCtl()).execute(args);
     }
 
+    /** The daemon's settings: its tern.conf from {@code --config}, or the defaults. */
+    public TernConfig settings() {
+        return config == null ? TernConfig.defaults() : new ConfigLoader().load(config, List.of());
+    }
+
     Path socketPath() {
         if (socket != null) {
             return socket;
         }
-        TernConfig settings = config == null ? TernConfig.defaults() : new ConfigLoader().load(config, List.of());
+        TernConfig settings = settings();
         return Path.of(settings.get(Settings.SOCKET_DIR)).resolve(settings.get(Settings.CONTROL_SOCKET_NAME));
+    }
+
+    /**
+     * Sends one line to the daemon if it runs, for commands that work without it (zone edits ask it to reload).
+     *
+     * @return the reply, or null when no daemon answers on the socket
+     */
+    public String tellDaemon(String line) {
+        try {
+            return new ControlClient(socketPath()).send(line, Duration.ofSeconds(30));
+        } catch (ControlClient.NotRunningException e) {
+            return null;
+        } catch (IOException e) {
+            return "Error: " + e.getMessage();
+        }
     }
 
     /** Sends a line and prints the reply; maps the daemon's absence and timeouts to their exit codes. */

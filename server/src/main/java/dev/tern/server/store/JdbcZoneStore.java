@@ -174,6 +174,41 @@ public final class JdbcZoneStore implements ZoneStore {
     }
 
     @Override
+    public void deleteZone(DomainRow domain) {
+        try (Connection connection = pool.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                for (String table : List.of("records", "domainmetadata", "comments", "cryptokeys", "tern_journal",
+                        "tern_zone_state")) {
+                    if (tableExists(connection, table)) {
+                        try (PreparedStatement statement = connection.prepareStatement("DELETE FROM " + table
+                                + " WHERE domain_id = ?")) {
+                            statement.setLong(1, domain.id());
+                            statement.executeUpdate();
+                        }
+                    }
+                }
+                try (PreparedStatement statement = connection.prepareStatement("DELETE FROM domains WHERE id = ?")) {
+                    statement.setLong(1, domain.id());
+                    statement.executeUpdate();
+                }
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("deleting zone " + domain.name(), e);
+        }
+    }
+
+    private static boolean tableExists(Connection connection, String table) throws SQLException {
+        try (ResultSet tables = connection.getMetaData().getTables(null, null, table, null)) {
+            return tables.next();
+        }
+    }
+
+    @Override
     public Long notifiedSerial(long domainId) {
         try (Connection connection = pool.getConnection();
              PreparedStatement statement = connection.prepareStatement(

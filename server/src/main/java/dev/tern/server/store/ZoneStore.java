@@ -25,6 +25,9 @@ public interface ZoneStore extends AutoCloseable {
     /** Replaces all records of a zone with these, in one transaction, written as PowerDNS writes them. */
     void replaceRecords(DomainRow domain, Collection<Record> records);
 
+    /** Deletes a zone: its records, metadata, journal and state rows, then the domains row; one transaction. */
+    void deleteZone(DomainRow domain);
+
     /** The serial last sent in NOTIFY for a zone ({@code domains.notified_serial}), or null when never. */
     Long notifiedSerial(long domainId);
 

@@ -1,0 +1,277 @@
+package dev.tern.server.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.xbill.DNS.Master;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.TextParseException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import dev.tern.config.Settings;
+import dev.tern.control.cli.TernCtl;
+import dev.tern.server.secondary.Primary;
+import dev.tern.server.store.DomainRow;
+import dev.tern.server.store.JdbcZoneStore;
+import dev.tern.server.store.StoreException;
+import dev.tern.server.zone.Node;
+import dev.tern.server.zone.ZoneCheckException;
+import dev.tern.server.zone.ZoneKind;
+import dev.tern.server.zone.ZoneSnapshot;
+import dev.tern.server.zone.ZoneSnapshotBuilder;
+
+/**
+ * {@code ternctl zone ...}: edits zones in the database directly, each change in one transaction, in PowerDNS's
+ * format; then asks a running ternd to reload the zone so the change is served (and notified) at once.
+ */
+@Command(name = "zone", mixinStandardHelpOptions = true,
+        description = "Edit zones in the database directly (works without a running ternd).",
+        subcommands = {ZoneCommand.Load.class, ZoneCommand.CreateSecondary.class, ZoneCommand.ListZones.class,
+                ZoneCommand.Show.class, ZoneCommand.Delete.class})
+final class ZoneCommand {
+    static final int OK = 0;
+    static final int FAILED = 1;
+
+    @ParentCommand
+    TernCtl parent;
+
+    @Option(names = "--database", paramLabel = "FILE",
+            description = "The SQLite database (default: gsqlite3-database of --config)")
+    Path database;
+
+    @Spec
+    CommandSpec spec;
+
+    JdbcZoneStore open() {
+        Path file = database != null ? database : Path.of(parent.settings().get(Settings.GSQLITE3_DATABASE));
+        return JdbcZoneStore.openSqlite(file, parent.settings().get(Settings.GSQLITE3_BUSY_TIMEOUT),
+                parent.settings().get(Settings.DEFAULT_TTL));
+    }
+
+    static Name zoneName(String text) {
+        try {
+            return Name.fromString(text, Name.root);
+        } catch (TextParseException e) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(new ZoneCommand()),
+                    "'" + text + "' is not a zone name");
+        }
+    }
+
+    static DomainRow find(JdbcZoneStore store, Name name) {
+        for (DomainRow row : store.domains()) {
+            if (row.name().equals(name)) {
+                return row;
+            }
+        }
+        return null;
+    }
+
+    /** Asks a running daemon to reload the zone; says what happened. */
+    void reload(Name name, PrintWriter out) {
+        String reply = parent.tellDaemon("reload " + name);
+        if (reply == null) {
+            out.println("ternd is not running; the change is served from its next start");
+        } else if (reply.startsWith("Ok")) {
+            out.println("ternd reloaded " + name);
+        } else {
+            out.println("ternd did not reload " + name + ": " + reply);
+        }
+    }
+
+    /** Runs an edit; store failures become one line and exit code 1. */
+    int edit(Callable<Integer> body) {
+        try {
+            return body.call();
+        } catch (StoreException | ZoneCheckException e) {
+            spec.commandLine().getErr().println("ternctl zone: " + e.getMessage());
+            return FAILED;
+        } catch (Exception e) {
+            spec.commandLine().getErr().println("ternctl zone: " + e);
+            return FAILED;
+        }
+    }
+
+    @Command(name = "load", mixinStandardHelpOptions = true,
+            description = "Replace a zone's records with a master file (checked first; one transaction). Creates"
+                    + " the zone (NATIVE, or --kind) when it does not exist.")
+    static final class Load implements Callable<Integer> {
+        @ParentCommand
+        ZoneCommand zone;
+
+        @Parameters(index = "0", paramLabel = "ZONE")
+        String name;
+
+        @Parameters(index = "1", paramLabel = "FILE")
+        Path file;
+
+        @Option(names = "--kind", paramLabel = "native|primary", defaultValue = "native",
+                description = "Kind of a zone created by this load (default: ${DEFAULT-VALUE})")
+        String kind;
+
+        @Override
+        public Integer call() {
+            return zone.edit(() -> {
+                Name origin = zoneName(name);
+                List<Record> records = new ArrayList<>();
+                try (Master master = new Master(Files.newInputStream(file), origin, 3600)) {
+                    for (Record record = master.nextRecord(); record != null; record = master.nextRecord()) {
+                        records.add(record);
+                    }
+                } catch (IOException e) {
+                    zone.spec.commandLine().getErr().println("ternctl zone load: " + file + ": " + e.getMessage());
+                    return FAILED;
+                }
+                ZoneSnapshotBuilder check = new ZoneSnapshotBuilder(origin);
+                records.forEach(check::add);
+                ZoneSnapshot snapshot = check.build();
+                PrintWriter out = zone.spec.commandLine().getOut();
+                try (JdbcZoneStore store = zone.open()) {
+                    DomainRow row = find(store, origin);
+                    if (row == null) {
+                        row = store.createZone(origin, ZoneKind.fromColumn(kind), null);
+                    }
+                    store.replaceRecords(row, records);
+                }
+                out.println("loaded " + origin + ": serial " + snapshot.serial() + ", " + records.size() + " records");
+                zone.reload(origin, out);
+                return OK;
+            });
+        }
+    }
+
+    @Command(name = "create-secondary", mixinStandardHelpOptions = true,
+            description = "Create a secondary (SLAVE) zone fed by these primaries (ip, ip:port, [v6]:port).")
+    static final class CreateSecondary implements Callable<Integer> {
+        @ParentCommand
+        ZoneCommand zone;
+
+        @Parameters(index = "0", paramLabel = "ZONE")
+        String name;
+
+        @Parameters(index = "1..*", arity = "1..*", paramLabel = "PRIMARY")
+        List<String> primaries;
+
+        @Override
+        public Integer call() {
+            return zone.edit(() -> {
+                Name origin = zoneName(name);
+                List<Primary> parsed = new ArrayList<>();
+                for (String primary : primaries) {
+                    parsed.add(Primary.parse(primary));
+                }
+                try (JdbcZoneStore store = zone.open()) {
+                    if (find(store, origin) != null) {
+                        zone.spec.commandLine().getErr().println("ternctl zone: " + origin + " exists already");
+                        return FAILED;
+                    }
+                    store.createZone(origin, ZoneKind.SECONDARY, Primary.toColumn(parsed));
+                }
+                PrintWriter out = zone.spec.commandLine().getOut();
+                out.println("created secondary zone " + origin + " with primaries " + Primary.toColumn(parsed));
+                zone.reload(origin, out);
+                return OK;
+            });
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the zones in the database.")
+    static final class ListZones implements Callable<Integer> {
+        @ParentCommand
+        ZoneCommand zone;
+
+        @Override
+        public Integer call() {
+            return zone.edit(() -> {
+                try (JdbcZoneStore store = zone.open()) {
+                    List<DomainRow> rows = new ArrayList<>(store.domains());
+                    rows.sort(Comparator.comparing(DomainRow::name));
+                    for (DomainRow row : rows) {
+                        zone.spec.commandLine().getOut().println(row.name() + " " + row.kind().column()
+                                + (row.masters() == null || row.masters().isBlank() ? "" : " " + row.masters()));
+                    }
+                }
+                return OK;
+            });
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Print a zone's records as a zone file.")
+    static final class Show implements Callable<Integer> {
+        @ParentCommand
+        ZoneCommand zone;
+
+        @Parameters(index = "0", paramLabel = "ZONE")
+        String name;
+
+        @Override
+        public Integer call() {
+            return zone.edit(() -> {
+                Name origin = zoneName(name);
+                try (JdbcZoneStore store = zone.open()) {
+                    DomainRow row = find(store, origin);
+                    if (row == null) {
+                        zone.spec.commandLine().getErr().println("ternctl zone: " + origin + " is not in the database");
+                        return FAILED;
+                    }
+                    ZoneSnapshot snapshot = store.load(row);
+                    PrintWriter out = zone.spec.commandLine().getOut();
+                    out.println(snapshot.soa());
+                    List<Name> names = new ArrayList<>(snapshot.nodes().keySet());
+                    names.sort(null);
+                    for (Name owner : names) {
+                        Node node = snapshot.node(owner);
+                        for (org.xbill.DNS.RRset rrset : node.rrsets()) {
+                            if (rrset.getType() == org.xbill.DNS.Type.SOA) {
+                                continue;
+                            }
+                            for (Record record : rrset.rrs(false)) {
+                                out.println(record);
+                            }
+                        }
+                    }
+                }
+                return OK;
+            });
+        }
+    }
+
+    @Command(name = "delete", mixinStandardHelpOptions = true,
+            description = "Delete a zone with its records, metadata and state.")
+    static final class Delete implements Callable<Integer> {
+        @ParentCommand
+        ZoneCommand zone;
+
+        @Parameters(index = "0", paramLabel = "ZONE")
+        String name;
+
+        @Override
+        public Integer call() {
+            return zone.edit(() -> {
+                Name origin = zoneName(name);
+                try (JdbcZoneStore store = zone.open()) {
+                    DomainRow row = find(store, origin);
+                    if (row == null) {
+                        zone.spec.commandLine().getErr().println("ternctl zone: " + origin + " is not in the database");
+                        return FAILED;
+                    }
+                    store.deleteZone(row);
+                }
+                PrintWriter out = zone.spec.commandLine().getOut();
+                out.println("deleted " + origin);
+                String reply = zone.parent.tellDaemon("reload");
+                out.println(reply == null ? "ternd is not running" : "ternd re-read the zone list: " + reply);
+                return OK;
+            });
+        }
+    }
+}

@@ -1,0 +1,116 @@
+package dev.tern.server.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Type;
+import dev.tern.server.testing.Answers;
+import dev.tern.server.testing.PowerDnsServer;
+import dev.tern.server.testing.TernProcess;
+
+/**
+ * {@code ternctl zone ...} edits the database without a daemon, and with one running makes it serve the change at
+ * once; a zone it loads is answered alike by ternd and by pdns_server on the same database.
+ */
+class ZoneCommandTest {
+    static final String ZONE = """
+            $ORIGIN shop.test.
+            $TTL 3600
+            @        IN SOA ns1 hostmaster ( 2026112501 7200 900 1209600 300 )
+                     IN NS  ns1
+                     IN NS  ns2.elsewhere.test.
+                     IN MX  10 mail
+                     IN TXT "v=spf1 mx -all"
+            ns1      IN A   127.0.0.1
+            mail     IN A   127.0.0.25
+                     IN AAAA ::25
+            www      IN CNAME @
+            @        IN A   127.0.0.80
+            *.cdn    IN A   127.0.0.81
+            _sip._tcp IN SRV 10 60 5060 sip
+            sip      IN A   127.0.0.82
+            eu       IN NS  ns.eu
+            ns.eu    IN A   127.0.0.53
+            deep.a.b IN TXT "an empty non-terminal or two above me"
+            """;
+
+    record Run(int code, String out, String err) {
+    }
+
+    static Run ternctl(Path database, Path socket, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        List<String> all = new ArrayList<>(List.of("--socket", socket.toString(), "zone", "--database",
+                database.toString()));
+        all.addAll(List.of(args));
+        int code = TernCtlMain.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
+                .execute(all.toArray(String[]::new));
+        return new Run(code, out.toString().trim(), err.toString().trim());
+    }
+
+    @Test
+    void provisionsWithoutTheDaemonAndServesLikePowerDns(@TempDir Path dir) throws Exception {
+        Path database = dir.resolve("tern.sqlite3");
+        PowerDnsServer.createDatabase(database);
+        Path file = dir.resolve("shop.test.zone");
+        Files.writeString(file, ZONE);
+        Path socket = dir.resolve("nobody.controlsocket");
+
+        Run load = ternctl(database, socket, "load", "shop.test", file.toString(), "--kind", "primary");
+        assertThat(load.code()).as(load.err()).isZero();
+        assertThat(load.out()).contains("loaded shop.test.: serial 2026112501, 16 records")
+                .contains("ternd is not running");
+        assertThat(ternctl(database, socket, "create-secondary", "sec.test", "127.0.0.1:5301", "[::1]:5302").code())
+                .isZero();
+        assertThat(ternctl(database, socket, "list").out())
+                .isEqualTo("sec.test. SLAVE 127.0.0.1:5301, [::1]:5302\nshop.test. MASTER");
+        assertThat(ternctl(database, socket, "show", "shop.test").out()).contains("_sip._tcp.shop.test.\t3600\tIN\tSRV"
+                + "\t10 60 5060 sip.shop.test.");
+
+        Path broken = dir.resolve("broken.zone");
+        Files.writeString(broken, ZONE.replace("mail     IN A   127.0.0.25", "mail     IN A   127.0.0.999")
+                .replace("2026112501", "2026112502"));
+        Run bad = ternctl(database, socket, "load", "shop.test", broken.toString());
+        assertThat(bad.code()).isEqualTo(1);
+        assertThat(bad.err()).contains("broken.zone").contains("127.0.0.999");
+
+        PowerDnsServer.configure(dir, database, List.of());
+        try (TernProcess tern = TernProcess.open(dir, database, List.of());
+             PowerDnsServer pdns = PowerDnsServer.start(dir, "shop.test.")) {
+            for (String name : List.of("shop.test.", "www.shop.test.", "mail.shop.test.", "x.cdn.shop.test.",
+                    "_sip._tcp.shop.test.", "a.b.shop.test.", "nothing.shop.test.", "host.eu.shop.test.")) {
+                for (int type : new int[] {Type.SOA, Type.NS, Type.A, Type.AAAA, Type.MX, Type.TXT, Type.SRV}) {
+                    assertThat(Answers.answer(tern.port(), name, type)).as(name + " " + Type.string(type))
+                            .containsExactlyInAnyOrderElementsOf(Answers.answer(pdns.port(), name, type));
+                    assertThat(Rcode.string(Answers.rcode(tern.port(), name, type))).as(name + " " + Type.string(type))
+                            .isEqualTo(Rcode.string(Answers.rcode(pdns.port(), name, type)));
+                }
+            }
+        }
+    }
+
+    @Test
+    void withTheDaemonRunningAChangeIsServedAtOnce(@TempDir Path dir) throws Exception {
+        try (TernProcess tern = TernProcess.start(dir, List.of("sql-poll-interval=0"), "shop.test.", ZONE)) {
+            Path file = dir.resolve("shop.test.zone");
+            Files.writeString(file, ZONE.replace("2026112501", "2026112502").replace("127.0.0.80", "127.0.0.90"));
+            Run load = ternctl(tern.database(), tern.server().controlSocket(), "load", "shop.test", file.toString());
+            assertThat(load.code()).as(load.err()).isZero();
+            assertThat(load.out()).contains("ternd reloaded shop.test.");
+            assertThat(Answers.answer(tern.port(), "shop.test.", Type.A)).containsExactly("127.0.0.90");
+
+            Run delete = ternctl(tern.database(), tern.server().controlSocket(), "delete", "shop.test");
+            assertThat(delete.code()).as(delete.err()).isZero();
+            assertThat(Answers.rcode(tern.port(), "shop.test.", Type.SOA)).isEqualTo(Rcode.REFUSED);
+            assertThat(ternctl(tern.database(), tern.server().controlSocket(), "list").out()).isEmpty();
+        }
+    }
+}
