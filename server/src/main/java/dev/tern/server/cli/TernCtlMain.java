@@ -14,6 +14,6 @@ public final class TernCtlMain {
 
     /** ternctl with every subcommand; tests run it in-process. */
     public static CommandLine commandLine() {
-        return new CommandLine(new TernCtl()).addSubcommand(new ZoneCommand());
+        return new CommandLine(new TernCtl()).addSubcommand(new ZoneCommand()).addSubcommand(new TsigCommand());
     }
 }

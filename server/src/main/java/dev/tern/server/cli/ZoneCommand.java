@@ -36,8 +36,9 @@ import dev.tern.server.zone.ZoneSnapshotBuilder;
  */
 @Command(name = "zone", mixinStandardHelpOptions = true,
         description = "Edit zones in the database directly (works without a running ternd).",
-        subcommands = {ZoneCommand.Load.class, ZoneCommand.CreateSecondary.class, ZoneCommand.ListZones.class,
-                ZoneCommand.Show.class, ZoneCommand.Delete.class})
+        subcommands = {ZoneCommand.Create.class, ZoneCommand.Load.class, ZoneCommand.CreateSecondary.class,
+                ZoneCommand.ListZones.class, ZoneCommand.Show.class, ZoneCommand.Check.class,
+                ZoneCommand.SetPrimaries.class, ZoneCommand.SetTsig.class, ZoneCommand.Delete.class})
 final class ZoneCommand {
     static final int OK = 0;
     static final int FAILED = 1;
@@ -144,6 +145,162 @@ final class ZoneCommand {
                 }
                 out.println("loaded " + origin + ": serial " + snapshot.serial() + ", " + records.size() + " records");
                 zone.reload(origin, out);
+                return OK;
+            });
+        }
+    }
+
+    @Command(name = "create", mixinStandardHelpOptions = true,
+            description = "Create a zone with a generated SOA (serial YYYYMMDD01) and the given NS records.")
+    static final class Create implements Callable<Integer> {
+        @ParentCommand
+        ZoneCommand zone;
+
+        @Parameters(index = "0", paramLabel = "ZONE")
+        String name;
+
+        @Option(names = "--ns", paramLabel = "NAME", required = true,
+                description = "A name server of the zone (repeat for several); the first is the SOA MNAME")
+        List<String> nameServers;
+
+        @Option(names = "--kind", paramLabel = "native|primary", defaultValue = "native",
+                description = "Kind of the zone (default: ${DEFAULT-VALUE})")
+        String kind;
+
+        @Override
+        public Integer call() {
+            return zone.edit(() -> {
+                Name origin = zoneName(name);
+                List<Name> servers = new ArrayList<>();
+                for (String server : nameServers) {
+                    servers.add(Name.fromString(server, origin));
+                }
+                String serial = java.time.LocalDate.now(java.time.ZoneOffset.UTC)
+                        .format(java.time.format.DateTimeFormatter.BASIC_ISO_DATE) + "01";
+                List<Record> records = new ArrayList<>();
+                records.add(new org.xbill.DNS.SOARecord(origin, org.xbill.DNS.DClass.IN, 3600, servers.get(0),
+                        Name.fromString("hostmaster", origin), Long.parseLong(serial), 10800, 3600, 604800, 3600));
+                for (Name server : servers) {
+                    records.add(new org.xbill.DNS.NSRecord(origin, org.xbill.DNS.DClass.IN, 3600, server));
+                }
+                try (JdbcZoneStore store = zone.open()) {
+                    if (find(store, origin) != null) {
+                        zone.spec.commandLine().getErr().println("ternctl zone: " + origin + " exists already");
+                        return FAILED;
+                    }
+                    store.replaceRecords(store.createZone(origin, ZoneKind.fromColumn(kind), null), records);
+                }
+                PrintWriter out = zone.spec.commandLine().getOut();
+                out.println("created " + origin + " (" + ZoneKind.fromColumn(kind).column() + "), serial " + serial);
+                zone.reload(origin, out);
+                return OK;
+            });
+        }
+    }
+
+    @Command(name = "check", mixinStandardHelpOptions = true,
+            description = "Check a zone's data as ternd would load it; exit 1 with the offending row when broken.")
+    static final class Check implements Callable<Integer> {
+        @ParentCommand
+        ZoneCommand zone;
+
+        @Parameters(index = "0", paramLabel = "ZONE")
+        String name;
+
+        @Override
+        public Integer call() {
+            return zone.edit(() -> {
+                Name origin = zoneName(name);
+                try (JdbcZoneStore store = zone.open()) {
+                    DomainRow row = find(store, origin);
+                    if (row == null) {
+                        zone.spec.commandLine().getErr().println("ternctl zone: " + origin + " is not in the database");
+                        return FAILED;
+                    }
+                    ZoneSnapshot snapshot = store.load(row);
+                    zone.spec.commandLine().getOut().println(origin + ": ok, serial " + snapshot.serial() + ", "
+                            + snapshot.recordCount() + " records");
+                }
+                return OK;
+            });
+        }
+    }
+
+    @Command(name = "set-primaries", mixinStandardHelpOptions = true,
+            description = "Replace a secondary zone's primaries (ip, ip:port, [v6]:port).")
+    static final class SetPrimaries implements Callable<Integer> {
+        @ParentCommand
+        ZoneCommand zone;
+
+        @Parameters(index = "0", paramLabel = "ZONE")
+        String name;
+
+        @Parameters(index = "1..*", arity = "1..*", paramLabel = "PRIMARY")
+        List<String> primaries;
+
+        @Override
+        public Integer call() {
+            return zone.edit(() -> {
+                Name origin = zoneName(name);
+                List<Primary> parsed = new ArrayList<>();
+                for (String primary : primaries) {
+                    parsed.add(Primary.parse(primary));
+                }
+                try (JdbcZoneStore store = zone.open()) {
+                    DomainRow row = find(store, origin);
+                    if (row == null) {
+                        zone.spec.commandLine().getErr().println("ternctl zone: " + origin + " is not in the database");
+                        return FAILED;
+                    }
+                    store.setMasters(row, Primary.toColumn(parsed));
+                }
+                PrintWriter out = zone.spec.commandLine().getOut();
+                out.println(origin + ": primaries " + Primary.toColumn(parsed));
+                String reply = zone.parent.tellDaemon("reload");
+                out.println(reply == null ? "ternd is not running" : "ternd re-read the zone list: " + reply);
+                return OK;
+            });
+        }
+    }
+
+    @Command(name = "set-tsig", mixinStandardHelpOptions = true,
+            description = "Use a TSIG key for a zone: a secondary zone signs its transfers with it"
+                    + " (AXFR-MASTER-TSIG); any other zone allows transfers signed with it (TSIG-ALLOW-AXFR).")
+    static final class SetTsig implements Callable<Integer> {
+        @ParentCommand
+        ZoneCommand zone;
+
+        @Parameters(index = "0", paramLabel = "ZONE")
+        String name;
+
+        @Parameters(index = "1", paramLabel = "KEY")
+        String key;
+
+        @Override
+        public Integer call() {
+            return zone.edit(() -> {
+                Name origin = zoneName(name);
+                String kind;
+                try (JdbcZoneStore store = zone.open()) {
+                    DomainRow row = find(store, origin);
+                    if (row == null) {
+                        zone.spec.commandLine().getErr().println("ternctl zone: " + origin + " is not in the database");
+                        return FAILED;
+                    }
+                    dev.tern.server.store.SecondaryStore meta = new dev.tern.server.store.SecondaryStore(
+                            store.dataSource());
+                    if (meta.tsigKey(key).isEmpty()) {
+                        zone.spec.commandLine().getErr().println("ternctl zone: no TSIG key " + key
+                                + " (add it with: ternctl tsig add " + key + " hmac-sha256)");
+                        return FAILED;
+                    }
+                    kind = row.kind() == ZoneKind.SECONDARY ? "AXFR-MASTER-TSIG" : "TSIG-ALLOW-AXFR";
+                    meta.setMetadata(row.id(), kind, List.of(key));
+                }
+                PrintWriter out = zone.spec.commandLine().getOut();
+                out.println(origin + ": " + kind + " " + key);
+                String reply = zone.parent.tellDaemon("reload");
+                out.println(reply == null ? "ternd is not running" : "ternd re-read the zone list: " + reply);
                 return OK;
             });
         }

@@ -173,6 +173,18 @@ public final class JdbcZoneStore implements ZoneStore {
         }
     }
 
+    /** Replaces a zone's {@code master} column (its primaries, PowerDNS's format). */
+    public void setMasters(DomainRow domain, String masters) {
+        try (Connection connection = pool.getConnection();
+             PreparedStatement statement = connection.prepareStatement("UPDATE domains SET master = ? WHERE id = ?")) {
+            statement.setString(1, masters);
+            statement.setLong(2, domain.id());
+            statement.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("setting the primaries of zone " + domain.name(), e);
+        }
+    }
+
     @Override
     public void deleteZone(DomainRow domain) {
         try (Connection connection = pool.getConnection()) {

@@ -159,6 +159,61 @@ public final class SecondaryStore {
         return result;
     }
 
+    /** Replaces the values of one metadata kind of a zone, in one transaction. */
+    public void setMetadata(long domainId, String kind, List<String> values) {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try (PreparedStatement delete = connection.prepareStatement(
+                         "DELETE FROM domainmetadata WHERE domain_id = ? AND upper(kind) = upper(?)");
+                 PreparedStatement insert = connection.prepareStatement(
+                         "INSERT INTO domainmetadata (domain_id, kind, content) VALUES (?, ?, ?)")) {
+                delete.setLong(1, domainId);
+                delete.setString(2, kind);
+                delete.executeUpdate();
+                for (String value : values) {
+                    insert.setLong(1, domainId);
+                    insert.setString(2, kind);
+                    insert.setString(3, value);
+                    insert.executeUpdate();
+                }
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("writing metadata " + kind + " of zone id " + domainId, e);
+        }
+    }
+
+    /** Adds a TSIG key; fails when one of that name exists. */
+    public void addTsigKey(TsigKey key) {
+        if (tsigKey(key.name()).isPresent()) {
+            throw new StoreException("TSIG key " + key.name() + " exists already");
+        }
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(
+                     "INSERT INTO tsigkeys (name, algorithm, secret) VALUES (?, ?, ?)")) {
+            statement.setString(1, key.name());
+            statement.setString(2, key.algorithm());
+            statement.setString(3, key.secret());
+            statement.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("adding TSIG key " + key.name(), e);
+        }
+    }
+
+    /** Deletes a TSIG key; false when there was none of that name. */
+    public boolean deleteTsigKey(String name) {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement("DELETE FROM tsigkeys WHERE name = ?")) {
+            statement.setString(1, name);
+            return statement.executeUpdate() > 0;
+        } catch (SQLException e) {
+            throw new StoreException("deleting TSIG key " + name, e);
+        }
+    }
+
     /** Every TSIG key of the {@code tsigkeys} table. */
     public List<TsigKey> tsigKeys() {
         List<TsigKey> keys = new ArrayList<>();

@@ -46,14 +46,60 @@ class ZoneCommandTest {
     }
 
     static Run ternctl(Path database, Path socket, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
         List<String> all = new ArrayList<>(List.of("--socket", socket.toString(), "zone", "--database",
                 database.toString()));
         all.addAll(List.of(args));
+        return raw(all.toArray(String[]::new));
+    }
+
+    static Run tsig(Path database, Path socket, String... args) {
+        List<String> all = new ArrayList<>(List.of("--socket", socket.toString(), "tsig", "--database",
+                database.toString()));
+        all.addAll(List.of(args));
+        return raw(all.toArray(String[]::new));
+    }
+
+    static Run raw(String... all) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
         int code = TernCtlMain.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
-                .execute(all.toArray(String[]::new));
+                .execute(all);
         return new Run(code, out.toString().trim(), err.toString().trim());
+    }
+
+    @Test
+    void createsZonesAndManagesKeysAsPdnsutilDoes(@TempDir Path dir) throws Exception {
+        Path database = dir.resolve("tern.sqlite3");
+        PowerDnsServer.createDatabase(database);
+        Path socket = dir.resolve("nobody.controlsocket");
+
+        Run add = tsig(database, socket, "add", "k1", "hmac-sha256");
+        assertThat(add.code()).as(add.err()).isZero();
+        assertThat(add.out()).matches("k1 hmac-sha256 [A-Za-z0-9+/]{43}=");
+        assertThat(tsig(database, socket, "add", "k1", "hmac-sha256").code()).isEqualTo(1);
+        assertThat(tsig(database, socket, "add", "k2", "hmac-whatever").code()).isEqualTo(2);
+        assertThat(tsig(database, socket, "list").out()).isEqualTo(add.out());
+
+        Run create = ternctl(database, socket, "create", "new.test", "--ns", "ns1", "--ns", "ns2.other.test.",
+                "--kind", "primary");
+        assertThat(create.code()).as(create.err()).isZero();
+        assertThat(ternctl(database, socket, "check", "new.test").out()).matches("new.test.: ok, serial \\d{8}01,"
+                + " 3 records");
+        assertThat(ternctl(database, socket, "show", "new.test").out()).containsPattern("new.test.\\s+3600\\s+IN\\s+NS\\s+"
+                + "ns2.other.test.").contains("ns1.new.test. hostmaster.new.test.");
+        assertThat(ternctl(database, socket, "create-secondary", "s.test", "127.0.0.1:5301").code()).isZero();
+        assertThat(ternctl(database, socket, "set-primaries", "s.test", "127.0.0.1:5302", "127.0.0.2").code())
+                .isZero();
+        assertThat(ternctl(database, socket, "set-tsig", "s.test", "k1").out()).startsWith("s.test.: AXFR-MASTER-TSIG k1");
+        assertThat(ternctl(database, socket, "set-tsig", "new.test", "k1").out())
+                .startsWith("new.test.: TSIG-ALLOW-AXFR k1");
+        assertThat(ternctl(database, socket, "set-tsig", "new.test", "nokey").code()).isEqualTo(1);
+        assertThat(ternctl(database, socket, "list").out())
+                .isEqualTo("new.test. MASTER\ns.test. SLAVE 127.0.0.1:5302, 127.0.0.2");
+
+        assertThat(tsig(database, socket, "delete", "k1").code()).isZero();
+        assertThat(tsig(database, socket, "delete", "k1").code()).isEqualTo(1);
+        assertThat(tsig(database, socket, "list").out()).isEmpty();
     }
 
     @Test
