@@ -84,6 +84,8 @@ public final class Main implements Callable<Integer> {
             return EXIT_START;
         }
         logger.info("ternd {} started", Version.string());
+        // quit on the control socket: a normal exit, through the shutdown hook below.
+        server.onQuit(() -> System.exit(0));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             logger.info("ternd stopping");

@@ -65,6 +65,8 @@ public final class Server implements AutoCloseable {
     private XfrOut xfrOut;
     private NotifySender notifySender;
     private Primaries primaries;
+    private volatile Runnable quitAction = () -> logger.warn("quit asked on the control socket, but this ternd runs"
+            + " inside another program; ignored");
     private XfrClient xfrClient;
     private EventTimer timer;
     private Secondaries secondaries;
@@ -196,7 +198,21 @@ public final class Server implements AutoCloseable {
     private void startControl() throws java.io.IOException {
         Path socket = Path.of(config.get(Settings.SOCKET_DIR)).resolve(config.get(Settings.CONTROL_SOCKET_NAME));
         CommandRegistry registry = ControlCommands.registry(Version.string(), Clock.systemUTC(), config, zones,
-                secondaries, primaries,
+                secondaries, primaries, metrics,
+                () -> {
+                    Thread quit = new Thread(() -> {
+                        try {
+                            // Let the reply reach the client first, as PowerDNS does with its 1 s alarm.
+                            Thread.sleep(1000);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        quitAction.run();
+                    }, "quit");
+                    quit.setDaemon(true);
+                    quit.start();
+                    return "Exiting";
+                },
                 () -> {
                     worker.submit(this::syncQuietly).get(60, TimeUnit.SECONDS);
                     return "Ok";
@@ -217,6 +233,11 @@ public final class Server implements AutoCloseable {
         } catch (Exception e) {
             return "Error: reloading " + name + " failed: " + e.getMessage();
         }
+    }
+
+    /** What the control socket's {@code quit} does (after its reply is sent); {@code Main} makes it exit. */
+    public void onQuit(Runnable action) {
+        this.quitAction = requireNonNull(action, "action");
     }
 
     /** The control socket's path. */

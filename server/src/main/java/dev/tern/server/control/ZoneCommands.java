@@ -43,6 +43,8 @@ final class ZoneCommands {
                 args -> retrieve(args, false));
         registry.add("retrieve-wait <zone> [<ip>] [<seconds>]",
                 "Refresh a secondary zone now and answer with the outcome", args -> retrieve(args, true));
+        registry.add("xfr-queue", "Refreshes due and waiting for their turn: 'zone. ip' per line",
+                args -> secondaries == null ? "" : String.join("\n", secondaries.xfrQueue()));
         registry.add("zone-status [<zone>]", "Serial, timers, last check and last transfer of zones",
                 this::zoneStatus);
     }

@@ -382,6 +382,21 @@ public final class Secondaries implements EventHandler, NotifyReceiver {
                 : config.tsigName() + ".");
     }
 
+    /**
+     * PowerDNS's {@code xfr-queue}: one line {@code zone. ip} per refresh that is due and waits for its turn, the ip
+     * being the primary tried first (without port, as PowerDNS prints it).
+     */
+    public List<String> xfrQueue() {
+        List<String> lines = new ArrayList<>();
+        for (Name name : events.waiting(EventType.REFRESH)) {
+            SecondaryZone zone = secondaries.get(name);
+            if (zone != null && !zone.primariesInOrder().isEmpty()) {
+                lines.add(name + " " + zone.primariesInOrder().get(0).address().getAddress().getHostAddress());
+            }
+        }
+        return lines;
+    }
+
     /** The last refresh outcome of a zone, for status; null when none ran yet. */
     public RefreshOutcome lastOutcome(Name name) {
         SecondaryZone zone = secondaries.get(name);

@@ -76,6 +76,22 @@ public final class ZoneEvents {
         }
     }
 
+    /** The zones whose event of this type is due now and waits for its turn (not running), by name. */
+    public List<Name> waiting(EventType type) {
+        Instant now = clock.instant();
+        List<Name> zones = new ArrayList<>();
+        synchronized (lock) {
+            plans.forEach((zone, zonePlans) -> {
+                Instant at = zonePlans.get(type);
+                if (at != null && !at.isAfter(now) && !running.containsKey(zone)) {
+                    zones.add(zone);
+                }
+            });
+        }
+        zones.sort(null);
+        return zones;
+    }
+
     /** Whether an event of this zone is running now. */
     public boolean isRunning(Name zone) {
         synchronized (lock) {

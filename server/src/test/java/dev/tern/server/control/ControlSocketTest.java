@@ -188,6 +188,29 @@ class ControlSocketTest {
             assertThat(unknown.output()).contains("Unknown command: 'FROBNICATE'");
             Peers.Result version = Peers.run(20, pdnsControl, "--no-config", "--socket-dir=" + socketDir, "version");
             assertThat(version.exitCode()).isZero();
+            // Let the retrieve above finish, so that a refresh has been counted.
+            tern.secondaries().requestRefresh(org.xbill.DNS.Name.fromConstantString("ctl.test."), null)
+                    .get(20, java.util.concurrent.TimeUnit.SECONDS);
+            Peers.Result show = Peers.run(20, pdnsControl, "--no-config", "--socket-dir=" + socketDir, "show", "*");
+            assertThat(show.exitCode()).isZero();
+            assertThat(show.output()).containsPattern("incoming-notifications=\\d+,").containsPattern("uptime=\\d+,")
+                    .containsPattern("xfr-queue=\\d+,").containsPattern("tern-refresh-[a-z_-]+=[1-9]\\d*,");
+            Peers.Result uptime = Peers.run(20, pdnsControl, "--no-config", "--socket-dir=" + socketDir, "show",
+                    "uptime");
+            assertThat(uptime.output()).matches("\\d+\n");
+            Peers.Result nonsense = Peers.run(20, pdnsControl, "--no-config", "--socket-dir=" + socketDir, "show",
+                    "nonsense");
+            assertThat(nonsense.exitCode()).isEqualTo(1);
+            Peers.Result queue = Peers.run(20, pdnsControl, "--no-config", "--socket-dir=" + socketDir, "xfr-queue");
+            assertThat(queue.exitCode()).isZero();
+            Peers.Result notify = Peers.run(20, pdnsControl, "--no-config", "--socket-dir=" + socketDir, "notify",
+                    "native.test");
+            assertThat(notify.output()).startsWith("Error: zone native.test.");
+            java.util.concurrent.CountDownLatch quit = new java.util.concurrent.CountDownLatch(1);
+            tern.onQuit(quit::countDown);
+            Peers.Result exiting = Peers.run(20, pdnsControl, "--no-config", "--socket-dir=" + socketDir, "quit");
+            assertThat(exiting.output()).isEqualTo("Exiting\n");
+            assertThat(quit.await(10, java.util.concurrent.TimeUnit.SECONDS)).as("quit ran").isTrue();
         }
     }
 
