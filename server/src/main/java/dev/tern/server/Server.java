@@ -198,7 +198,7 @@ public final class Server implements AutoCloseable {
     private void startControl() throws java.io.IOException {
         Path socket = Path.of(config.get(Settings.SOCKET_DIR)).resolve(config.get(Settings.CONTROL_SOCKET_NAME));
         CommandRegistry registry = ControlCommands.registry(Version.string(), Clock.systemUTC(), config, zones,
-                secondaries, primaries, metrics,
+                secondaries, primaries, metrics, this::storedSerial,
                 () -> {
                     Thread quit = new Thread(() -> {
                         try {
@@ -232,6 +232,23 @@ public final class Server implements AutoCloseable {
             return loaded ? "Ok" : "Error: zone " + name + " is unknown, or its data is broken (the log names the row)";
         } catch (Exception e) {
             return "Error: reloading " + name + " failed: " + e.getMessage();
+        }
+    }
+
+    /** The apex serial of a zone in SQL now, read on the zone worker; null when there is none or it cannot be read. */
+    private Long storedSerial(org.xbill.DNS.Name name) {
+        try {
+            return worker.submit(() -> {
+                for (dev.tern.server.store.DomainRow row : store.domains()) {
+                    if (row.name().equals(name) && row.soaContent() != null) {
+                        String[] fields = row.soaContent().trim().split("\\s+");
+                        return fields.length > 2 ? Long.parseLong(fields[2]) : null;
+                    }
+                }
+                return (Long) null;
+            }).get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            return null;
         }
     }
 

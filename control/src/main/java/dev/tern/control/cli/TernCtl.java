@@ -23,7 +23,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "ternctl", mixinStandardHelpOptions = true, version = "ternctl",
         description = "Drive a running ternd through its control socket.",
         subcommands = {TernCtl.Rping.class, TernCtl.Version.class, TernCtl.Uptime.class, TernCtl.ListZones.class,
-                TernCtl.Retrieve.class, TernCtl.Notify.class, TernCtl.ZoneStatus.class, TernCtl.Reload.class},
+                TernCtl.Retrieve.class, TernCtl.Notify.class, TernCtl.ZoneStatus.class, TernCtl.Reload.class,
+                TernCtl.XfrQueue.class, TernCtl.Show.class, TernCtl.CurrentConfig.class, TernCtl.Set.class,
+                TernCtl.Quit.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success (transferred or up to date)", "1:the daemon ran the command and it failed",
                 "2:usage error", "3:ternd is not running (no answer on the control socket)",
@@ -153,14 +155,88 @@ public final class TernCtl {
     }
 
     @Command(name = "reload", mixinStandardHelpOptions = true,
-            description = "Re-read the zone list and changed zones from the database now.")
+            description = "Re-read the zone list and changed zones (or one zone) from the database now.")
     static final class Reload implements Callable<Integer> {
+        @ParentCommand
+        TernCtl parent;
+
+        @Parameters(arity = "0..1", paramLabel = "ZONE")
+        String zone;
+
+        @Override
+        public Integer call() {
+            return parent.plain(zone == null ? "reload" : "reload " + zone);
+        }
+    }
+
+    @Command(name = "xfr-queue", mixinStandardHelpOptions = true,
+            description = "Refreshes due and waiting for their turn: ZONE. IP per line.")
+    static final class XfrQueue implements Callable<Integer> {
         @ParentCommand
         TernCtl parent;
 
         @Override
         public Integer call() {
-            return parent.plain("reload");
+            return parent.plain("xfr-queue");
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true,
+            description = "Print counters: all (*), those starting with a prefix (PREFIX*), or one by name.")
+    static final class Show implements Callable<Integer> {
+        @ParentCommand
+        TernCtl parent;
+
+        @Parameters(arity = "0..1", paramLabel = "NAME", defaultValue = "*")
+        String name;
+
+        @Override
+        public Integer call() {
+            return parent.plain("show " + name);
+        }
+    }
+
+    @Command(name = "current-config", mixinStandardHelpOptions = true,
+            description = "Print the running configuration; with 'diff', only what differs from the defaults.")
+    static final class CurrentConfig implements Callable<Integer> {
+        @ParentCommand
+        TernCtl parent;
+
+        @Parameters(arity = "0..1", paramLabel = "diff")
+        String diff;
+
+        @Override
+        public Integer call() {
+            return parent.plain(diff == null ? "current-config" : "current-config " + diff);
+        }
+    }
+
+    @Command(name = "set", mixinStandardHelpOptions = true,
+            description = "Change a setting at run time (log-level error|warn|info|debug).")
+    static final class Set implements Callable<Integer> {
+        @ParentCommand
+        TernCtl parent;
+
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+
+        @Parameters(index = "1", paramLabel = "VALUE")
+        String value;
+
+        @Override
+        public Integer call() {
+            return parent.plain("set " + name + " " + value);
+        }
+    }
+
+    @Command(name = "quit", mixinStandardHelpOptions = true, description = "Stop ternd.")
+    static final class Quit implements Callable<Integer> {
+        @ParentCommand
+        TernCtl parent;
+
+        @Override
+        public Integer call() {
+            return parent.plain("quit");
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.tern.server.cli;
 
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import dev.tern.control.cli.TernCtl;
 
@@ -14,6 +15,10 @@ public final class TernCtlMain {
 
     /** ternctl with every subcommand; tests run it in-process. */
     public static CommandLine commandLine() {
-        return new CommandLine(new TernCtl()).addSubcommand(new ZoneCommand()).addSubcommand(new TsigCommand());
+        CommandLine commandLine = new CommandLine(new TernCtl()).addSubcommand(new ZoneCommand())
+                .addSubcommand(new TsigCommand());
+        // Picocli's own generator: `source <(ternctl generate-completion)` in bash or zsh.
+        commandLine.addSubcommand("generate-completion", new AutoComplete.GenerateCompletion());
+        return commandLine;
     }
 }

@@ -30,10 +30,13 @@ final class ZoneCommands {
 
     private final Zones zones;
     private final Secondaries secondaries;
+    private final java.util.function.Function<Name, Long> storedSerial;
 
-    ZoneCommands(Zones zones, Secondaries secondaries) {
+    /** @param storedSerial the apex serial in SQL now (read on the zone worker), or null when there is none */
+    ZoneCommands(Zones zones, Secondaries secondaries, java.util.function.Function<Name, Long> storedSerial) {
         this.zones = zones;
         this.secondaries = secondaries;
+        this.storedSerial = storedSerial;
     }
 
     void register(CommandRegistry registry) {
@@ -170,11 +173,19 @@ final class ZoneCommands {
         reply.append("role: ").append(zone.kind().column()).append('\n');
         reply.append("served serial: ").append(snapshot == null ? "none" : Long.toString(snapshot.serial()))
                 .append(zone.isExpired() ? " (expired: answering SERVFAIL)" : "").append('\n');
+        Long stored = storedSerial.apply(zone.name());
+        reply.append("stored serial: ").append(stored == null ? "none" : Long.toString(stored)).append('\n');
         Secondaries.Status status = secondaries == null ? null : secondaries.status(zone.name());
         if (status == null) {
             return;
         }
         reply.append("primaries: ").append(Primary.toColumn(status.primaries())).append('\n');
+        if (!status.primarySerials().isEmpty()) {
+            StringBuilder seen = new StringBuilder();
+            status.primarySerials().forEach((primary, serial) -> seen.append(seen.length() == 0 ? "" : ", ")
+                    .append(primary).append(' ').append(serial));
+            reply.append("primaries' serials: ").append(seen).append('\n');
+        }
         reply.append("last check: ").append(time(status.lastCheck())).append('\n');
         reply.append("last success: ").append(time(status.state().lastSuccess())).append('\n');
         reply.append("next refresh: ").append(status.refreshing() ? "running now" : time(status.nextRefresh()))
@@ -184,6 +195,10 @@ final class ZoneCommands {
         RefreshOutcome last = status.lastOutcome();
         reply.append("last result: ").append(last == null ? (status.state().lastResult() == null ? "none"
                 : status.state().lastResult()) : last.describe()).append('\n');
+        reply.append("last transfer: ").append(status.lastTransfer() == null ? "none since start"
+                : status.lastTransfer().describe()).append('\n');
+        reply.append("last error: ").append(status.lastFailure() == null ? "none since start"
+                : status.lastFailure().describe()).append('\n');
     }
 
     private static String time(Instant instant) {

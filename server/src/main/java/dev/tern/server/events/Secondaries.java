@@ -196,6 +196,7 @@ public final class Secondaries implements EventHandler, NotifyReceiver {
                 config.source());
         secondary.notifiedBy = null;
         secondary.lastOutcome = outcome;
+        remember(secondary, outcome);
         record(outcome);
         Instant now = clock.instant();
         SecondaryState old = secondary.state;
@@ -274,6 +275,26 @@ public final class Secondaries implements EventHandler, NotifyReceiver {
         return events.isRunning(name);
     }
 
+    private static void remember(SecondaryZone secondary, RefreshOutcome outcome) {
+        Primary primary = null;
+        long serial = -1;
+        if (outcome instanceof RefreshOutcome.Transferred transferred) {
+            secondary.lastTransfer = transferred;
+            primary = transferred.primary();
+            serial = transferred.toSerial();
+        } else if (outcome instanceof RefreshOutcome.UpToDate upToDate) {
+            primary = upToDate.primary();
+            serial = upToDate.serial();
+        } else if (outcome instanceof RefreshOutcome.Failed failed) {
+            secondary.lastFailure = failed;
+        }
+        if (primary != null) {
+            java.util.Map<Primary, Long> serials = new java.util.LinkedHashMap<>(secondary.primarySerials);
+            serials.put(primary, serial);
+            secondary.primarySerials = java.util.Map.copyOf(serials);
+        }
+    }
+
     /** A view of one secondary zone for status commands, or null when it is not one. */
     public Status status(Name name) {
         SecondaryZone zone = secondaries.get(name);
@@ -281,12 +302,21 @@ public final class Secondaries implements EventHandler, NotifyReceiver {
             return null;
         }
         return new Status(zone.config.primaries(), zone.state, zone.lastOutcome, zone.lastCheck,
-                events.planned(name, EventType.REFRESH).orElse(null), events.isRunning(name));
+                events.planned(name, EventType.REFRESH).orElse(null), events.isRunning(name), zone.lastTransfer,
+                zone.lastFailure, zone.primarySerials);
     }
 
-    /** What {@code zone-status} shows of a secondary zone. */
+    /**
+     * What {@code zone-status} shows of a secondary zone.
+     *
+     * @param lastTransfer the last transfer since start, or null
+     * @param lastFailure the last failed refresh since start, or null
+     * @param primarySerials the serial each primary answered last (SOA check or transfer)
+     */
     public record Status(List<Primary> primaries, SecondaryState state, RefreshOutcome lastOutcome,
-                         Instant lastCheck, Instant nextRefresh, boolean refreshing) {
+                         Instant lastCheck, Instant nextRefresh, boolean refreshing,
+                         RefreshOutcome.Transferred lastTransfer, RefreshOutcome.Failed lastFailure,
+                         java.util.Map<Primary, Long> primarySerials) {
     }
 
     private void record(RefreshOutcome outcome) {

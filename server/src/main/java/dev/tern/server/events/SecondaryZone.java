@@ -25,6 +25,10 @@ final class SecondaryZone {
     volatile Primary notifiedBy;
     volatile SecondaryState state;
     volatile RefreshOutcome lastOutcome;
+    volatile RefreshOutcome.Transferred lastTransfer;
+    volatile RefreshOutcome.Failed lastFailure;
+    /** The serial each primary answered last, by primary; replaced as a whole. */
+    volatile java.util.Map<Primary, Long> primarySerials = java.util.Map.of();
     volatile java.time.Instant lastCheck;
     /** Operators waiting for the next refresh to end; taken by the refresh that starts next. */
     final java.util.List<java.util.concurrent.CompletableFuture<RefreshOutcome>> waiters =

@@ -68,6 +68,21 @@ class ZoneCommandTest {
     }
 
     @Test
+    void generatesABashCompletionThatKnowsEveryCommand(@TempDir Path dir) throws Exception {
+        Run completion = raw("generate-completion");
+        assertThat(completion.code()).isZero();
+        Path script = dir.resolve("ternctl.bash");
+        Files.writeString(script, completion.out() + "\n");
+        // bash parses it, and completing "ternctl zone " offers the zone commands.
+        dev.tern.server.testing.Peers.Result words = dev.tern.server.testing.Peers.run(20, "bash", "-c",
+                "source " + script + " && COMP_WORDS=(ternctl zone '') && COMP_CWORD=2 && COMP_LINE='ternctl zone '"
+                        + " && COMP_POINT=${#COMP_LINE} && _complete_ternctl ternctl '' zone"
+                        + " && printf '%s\\n' \"${COMPREPLY[@]}\"");
+        assertThat(words.exitCode()).as(words.output()).isZero();
+        assertThat(words.output().split("\n")).contains("load", "create-secondary", "set-tsig", "delete");
+    }
+
+    @Test
     void createsZonesAndManagesKeysAsPdnsutilDoes(@TempDir Path dir) throws Exception {
         Path database = dir.resolve("tern.sqlite3");
         PowerDnsServer.createDatabase(database);

@@ -80,7 +80,10 @@ class ControlSocketTest {
             assertThat(again.out()).startsWith("{\"result\":\"up-to-date\",\"detail\":\"refresh from 127.0.0.1:");
 
             Run status = ternctl(socket, "zone-status", "ctl.test");
-            assertThat(status.out()).contains("role: SLAVE").contains("served serial: 7").contains("failures in a row: 0");
+            assertThat(status.out()).contains("role: SLAVE").contains("served serial: 7").contains("stored serial: 7")
+                    .containsPattern("primaries' serials: 127.0.0.1:\\d+ 7").containsPattern("last transfer: \\S+-in from"
+                    + " 127.0.0.1:\\d+: finished, serial \\S+ -> 7").contains("last error: none since start")
+                    .contains("failures in a row: 0");
             assertThat(ternctl(socket, "list-zones").out()).isEqualTo("ctl.test.\nnative.test.\nAll zonecount: 2");
             assertThat(ternctl(socket, "list-zones", "secondary").out()).isEqualTo("ctl.test.\nSlave zonecount: 1");
 
@@ -211,6 +214,30 @@ class ControlSocketTest {
             Peers.Result exiting = Peers.run(20, pdnsControl, "--no-config", "--socket-dir=" + socketDir, "quit");
             assertThat(exiting.output()).isEqualTo("Exiting\n");
             assertThat(quit.await(10, java.util.concurrent.TimeUnit.SECONDS)).as("quit ran").isTrue();
+        }
+    }
+
+    @Test
+    void ternctlHasASubcommandForEveryControlCommand() throws Exception {
+        try (ScriptedPrimary primary = ScriptedPrimary.start("ctl.test.", zone(3));
+             Server tern = start("127.0.0.1:" + primary.port(), "secondary=yes")) {
+            Path socket = tern.controlSocket();
+            assertThat(ternctl(socket, "xfr-queue").code()).isZero();
+            assertThat(ternctl(socket, "show").out()).containsPattern("uptime=\\d+,");
+            assertThat(ternctl(socket, "show", "uptime").out()).matches("\\d+");
+            Run unknown = ternctl(socket, "show", "nonsense");
+            assertThat(unknown.code()).isEqualTo(1);
+            assertThat(unknown.err()).isEqualTo("Unknown");
+            assertThat(ternctl(socket, "current-config", "diff").out()).contains("secondary=yes");
+            assertThat(ternctl(socket, "set", "log-level", "debug").code()).isZero();
+            assertThat(ternctl(socket, "set", "log-level", "info").code()).isZero();
+            assertThat(ternctl(socket, "retrieve", "ctl.test").code()).isZero();
+            assertThat(ternctl(socket, "reload", "ctl.test").code()).isZero();
+            assertThat(ternctl(socket, "uptime").code()).isZero();
+            java.util.concurrent.CountDownLatch quit = new java.util.concurrent.CountDownLatch(1);
+            tern.onQuit(quit::countDown);
+            assertThat(ternctl(socket, "quit")).isEqualTo(new Run(0, "Exiting", ""));
+            assertThat(quit.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         }
     }
 

@@ -130,6 +130,51 @@ class PmtuBlackholeTest {
         }
     }
 
+    @Test
+    void ternctlRetrieveReportsTheAutomaticMss() throws Exception {
+        Path database = dir.resolve("d.sqlite3");
+        PowerDnsServer.createDatabase(database);
+        long tomorrow = java.time.Instant.now().plusSeconds(86_400).getEpochSecond();
+        // The zone's first check is planned for tomorrow, so the operator's retrieve is what transfers it.
+        Peers.Result setup = Peers.run(10, Peers.require("sqlite3", "sqlite3"), database.toString(),
+                "INSERT INTO domains (name, master, type) VALUES ('big.test', '" + BlackholeLab.PRIMARY_V4 + "',"
+                        + " 'SLAVE'); CREATE TABLE IF NOT EXISTS tern_zone_state (domain_id INTEGER PRIMARY KEY,"
+                        + " last_success INTEGER, expire_at INTEGER, next_refresh INTEGER, failures INTEGER NOT NULL"
+                        + " DEFAULT 0, last_primary TEXT, last_result TEXT); INSERT INTO tern_zone_state (domain_id,"
+                        + " next_refresh, failures) SELECT id, " + tomorrow + ", 0 FROM domains");
+        assertThat(setup.exitCode()).as(setup.output()).isZero();
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Path log = dir.resolve("d.log");
+        Process ternd = new ProcessBuilder(lab.inNamespace("secondary", java, "-cp",
+                System.getProperty("java.class.path"), "dev.tern.server.Main", "--gsqlite3-database=" + database,
+                "--secondary=yes", "--local-address=127.0.0.1", "--local-port=5300", "--socket-dir=" + dir.resolve("d"),
+                "--xfr-stall-timeout=2", "--sql-poll-interval=0", "--xfr-tcp-mss=0"))
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!Files.readString(log).contains("started") && System.nanoTime() < deadline) {
+                assertThat(ternd.isAlive()).as(Files.readString(log)).isTrue();
+                Thread.sleep(100);
+            }
+            // The control socket is a file: ternctl reaches it from outside the namespace.
+            java.io.StringWriter out = new java.io.StringWriter();
+            java.io.StringWriter err = new java.io.StringWriter();
+            int code = dev.tern.server.cli.TernCtlMain.commandLine().setOut(new java.io.PrintWriter(out))
+                    .setErr(new java.io.PrintWriter(err)).execute("--socket",
+                            dir.resolve("d").resolve("ternd.controlsocket").toString(), "retrieve", "big.test",
+                            "--timeout", "60");
+            System.out.println("ternctl retrieve: " + out + err);
+            assertThat(code).as(err.toString() + Files.readString(log)).isZero();
+            assertThat(out.toString()).contains("AXFR-in from 198.18.1.2: finished, serial none -> 1,")
+                    .contains("mss 1220 (auto)");
+        } finally {
+            ternd.destroy();
+            if (!ternd.waitFor(10, TimeUnit.SECONDS)) {
+                ternd.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        }
+    }
+
     /** Runs ternd in the secondary namespace until the zone is transferred; returns its log. */
     private static String transfer(String name, List<String> extra) throws Exception {
         Path database = dir.resolve(name + ".sqlite3");
