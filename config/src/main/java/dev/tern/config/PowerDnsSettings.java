@@ -27,8 +27,8 @@ final class PowerDnsSettings {
             "send-signed-notify", "server-id", "setgid", "setuid", "signing-threads", "slave",
             "slave-cycle-interval", "slave-renotify", "socket-dir-mode", "superslave", "tcp-control-address",
             "tcp-control-port", "tcp-control-range", "tcp-control-secret", "tcp-fast-open", "traceback-handler",
-            "trusted-notification-proxy", "udp-truncation-threshold-v6", "version-string", "webserver",
-            "webserver-address", "webserver-allow-from", "webserver-password", "webserver-port", "write-pid",
+            "trusted-notification-proxy", "udp-truncation-threshold-v6", "version-string",
+            "webserver-allow-from", "webserver-password", "write-pid",
             "xfr-cycle-interval", "zone-cache-refresh-interval",
             "zone-metadata-cache-ttl");
 

@@ -100,6 +100,14 @@ public final class Settings {
     public static final Setting<Integer> JOURNAL_MAX_KBYTES = integer("journal-max-kbytes", "10240", 1, 10_000_000,
             "Record text kept per zone in the journal, in KiB; older changes are pruned (the newest is always kept)");
 
+    // Metrics
+    public static final Setting<Boolean> WEBSERVER = bool("webserver", "no",
+            "Serve Prometheus metrics over HTTP at /metrics on webserver-address:webserver-port");
+    public static final Setting<List<InetAddress>> WEBSERVER_ADDRESS = addressList("webserver-address", "127.0.0.1",
+            "Address of the metrics endpoint (one IP address)");
+    public static final Setting<Integer> WEBSERVER_PORT = integer("webserver-port", "8081", 0, 65535,
+            "Port of the metrics endpoint; 0 picks a free one");
+
     // Control
     public static final Setting<String> SOCKET_DIR = string("socket-dir", "/run/tern",
             "Directory of the control socket");

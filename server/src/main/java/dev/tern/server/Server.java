@@ -30,7 +30,10 @@ import dev.tern.server.events.ZonePublisher;
 import dev.tern.server.acl.Policies;
 import dev.tern.server.acl.TransferAcl;
 import dev.tern.server.xfr.XfrOut;
+import dev.tern.server.metrics.MetricsEndpoint;
+import dev.tern.server.metrics.QueryMetrics;
 import dev.tern.server.metrics.TernMetrics;
+import dev.tern.server.metrics.ZoneGauges;
 import dev.tern.server.query.NotifyReceiver;
 import dev.tern.server.secondary.Refresh;
 import dev.tern.server.secondary.SoaTimers;
@@ -56,7 +59,9 @@ public final class Server implements AutoCloseable {
 
     private final TernConfig config;
     private final Zones zones = new Zones();
-    private final TernMetrics metrics = TernMetrics.inMemory();
+    private final TernMetrics metrics = TernMetrics.prometheus();
+    private ZoneGauges zoneGauges;
+    private MetricsEndpoint metricsEndpoint;
     private JdbcZoneStore store;
     private ZoneLoader loader;
     private ZonePublisher publisher;
@@ -95,6 +100,7 @@ public final class Server implements AutoCloseable {
             loader.sync();
             policyLoader = new PolicyLoader(new SecondaryStore(store.dataSource()), zones, policies);
             policyLoader.load();
+            zoneGauges = new ZoneGauges(metrics.registry(), clock);
             logger.info("serving {} zones", zones.table().size());
             NotifyReceiver notifies = startSecondary();
             int interval = config.get(Settings.SQL_POLL_INTERVAL);
@@ -109,8 +115,18 @@ public final class Server implements AutoCloseable {
                     config.get(Settings.XFR_OUT_MAX_PER_CLIENT)), metrics, clock);
             queries.transfersTo(xfrOut);
             queries.keysFrom(name -> policies.keyring().get(name));
+            queries.observeWith(new QueryMetrics(metrics.registry()));
             listeners = new DnsListeners(ListenerSettings.from(config), queries);
             listeners.start();
+            io.micrometer.core.instrument.Gauge.builder("tern.tcp.connections", listeners,
+                    DnsListeners::openTcpConnections).description("TCP connections open now")
+                    .register(metrics.registry());
+            worker.submit(this::updateZoneGauges);
+            if (config.get(Settings.WEBSERVER)) {
+                metricsEndpoint = MetricsEndpoint.start(new java.net.InetSocketAddress(
+                        config.get(Settings.WEBSERVER_ADDRESS).get(0), config.get(Settings.WEBSERVER_PORT)),
+                        (io.micrometer.prometheusmetrics.PrometheusMeterRegistry) metrics.registry());
+            }
             worker.submit(primaries::afterSync);
             return this;
         } catch (RuntimeException | InterruptedException e) {
@@ -252,6 +268,18 @@ public final class Server implements AutoCloseable {
         }
     }
 
+    private void updateZoneGauges() {
+        zoneGauges.update(zones.table().zones(), zone -> {
+            Secondaries.Status status = secondaries == null ? null : secondaries.status(zone.name());
+            return status == null ? null : status.state().lastSuccess();
+        });
+    }
+
+    /** The port of the metrics endpoint (useful with webserver-port=0); -1 when it is off. */
+    public int metricsPort() {
+        return metricsEndpoint == null ? -1 : metricsEndpoint.port();
+    }
+
     /** What the control socket's {@code quit} does (after its reply is sent); {@code Main} makes it exit. */
     public void onQuit(Runnable action) {
         this.quitAction = requireNonNull(action, "action");
@@ -280,6 +308,7 @@ public final class Server implements AutoCloseable {
             if (secondaries != null) {
                 secondaries.reconcile();
             }
+            updateZoneGauges();
         } catch (RuntimeException e) {
             logger.error("checking the database for changes failed; will try again", e);
         }
@@ -324,8 +353,12 @@ public final class Server implements AutoCloseable {
         if (notifySender != null) {
             notifySender.close();
         }
+        if (metricsEndpoint != null) {
+            metricsEndpoint.close();
+        }
         if (store != null) {
             store.close();
         }
+        metrics.close();
     }
 }

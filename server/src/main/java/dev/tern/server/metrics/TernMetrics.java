@@ -15,9 +15,43 @@ import java.time.Duration;
  */
 public final class TernMetrics {
     private final MeterRegistry registry;
+    private final AutoCloseable gcMetrics;
 
     public TernMetrics(MeterRegistry registry) {
+        this(registry, null);
+    }
+
+    private TernMetrics(MeterRegistry registry, AutoCloseable gcMetrics) {
         this.registry = requireNonNull(registry, "registry");
+        this.gcMetrics = gcMetrics;
+    }
+
+    /** The daemon's metrics: a Prometheus registry with the JVM and process binders. */
+    public static TernMetrics prometheus() {
+        io.micrometer.prometheusmetrics.PrometheusMeterRegistry registry =
+                new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+                        io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+        new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(registry);
+        io.micrometer.core.instrument.binder.jvm.JvmGcMetrics gc = new io.micrometer.core.instrument.binder.jvm.JvmGcMetrics();
+        gc.bindTo(registry);
+        new io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics().bindTo(registry);
+        new io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics().bindTo(registry);
+        new io.micrometer.core.instrument.binder.system.ProcessorMetrics().bindTo(registry);
+        new io.micrometer.core.instrument.binder.system.UptimeMetrics().bindTo(registry);
+        new io.micrometer.core.instrument.binder.system.FileDescriptorMetrics().bindTo(registry);
+        return new TernMetrics(registry, gc);
+    }
+
+    /** Releases what the JVM binders hold (GC notification listeners). */
+    public void close() {
+        if (gcMetrics != null) {
+            try {
+                gcMetrics.close();
+            } catch (Exception e) {
+                // nothing left to release
+            }
+        }
+        registry.close();
     }
 
     /** Metrics kept in memory only, for tests and for a daemon without an endpoint. */

@@ -39,6 +39,7 @@ public final class QueryHandler {
     private final NotifyReceiver notifies;
     private volatile TransferHandoff transfers;
     private volatile Function<Name, TSIG> keys = name -> null;
+    private volatile QueryObserver observer = QueryObserver.NONE;
 
     public QueryHandler(Supplier<ZoneTable> zones, int udpTruncationThreshold) {
         this(zones, udpTruncationThreshold, NotifyReceiver.NONE);
@@ -56,6 +57,11 @@ public final class QueryHandler {
      */
     public void keysFrom(Function<Name, TSIG> lookup) {
         this.keys = requireNonNull(lookup, "lookup");
+    }
+
+    /** Who is told of every answered query (the metrics). */
+    public void observeWith(QueryObserver value) {
+        this.observer = requireNonNull(value, "value");
     }
 
     /** Sends AXFR and IXFR over TCP to the transfer-out side; without one they get NOTIMP. */
@@ -99,6 +105,35 @@ public final class QueryHandler {
      * @param source the sender's address, for NOTIFY; null when unknown
      */
     public byte[] handle(byte[] wire, boolean tcp, InetAddress source) {
+        long started = System.nanoTime();
+        byte[] response = handleSigned(wire, tcp, source);
+        if (response != null && response.length >= HEADER_LENGTH) {
+            observer.answered(tcp, qtype(wire), response[3] & 0xF, response.length, (response[2] & 0x02) != 0,
+                    System.nanoTime() - started);
+        }
+        return response;
+    }
+
+    /** The question's type read straight from the wire, or -1 when there is no readable question. */
+    static int qtype(byte[] wire) {
+        if (wire.length < HEADER_LENGTH || ((wire[4] & 0xFF) << 8 | (wire[5] & 0xFF)) == 0) {
+            return -1;
+        }
+        int at = HEADER_LENGTH;
+        while (at < wire.length) {
+            int length = wire[at] & 0xFF;
+            if (length == 0) {
+                return at + 2 < wire.length ? (wire[at + 1] & 0xFF) << 8 | (wire[at + 2] & 0xFF) : -1;
+            }
+            if ((length & 0xC0) != 0) {
+                return -1;
+            }
+            at += length + 1;
+        }
+        return -1;
+    }
+
+    private byte[] handleSigned(byte[] wire, boolean tcp, InetAddress source) {
         if (wire.length < HEADER_LENGTH) {
             return null;
         }

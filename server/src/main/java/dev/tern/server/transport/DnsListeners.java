@@ -87,6 +87,11 @@ public final class DnsListeners implements AutoCloseable {
         return settings.tcpMss() > 0 && transport == Transport.EPOLL ? "tcp-mss " + settings.tcpMss() : "kernel mss";
     }
 
+    /** TCP connections open now, for the metrics. */
+    public int openTcpConnections() {
+        return connectionLimit.open();
+    }
+
     public int port() {
         return port;
     }
