@@ -184,6 +184,11 @@ class DebPackageIT {
                 Command ping = Command.run(SHORT, "runuser", "-u", "tern", "--", "ternctl",
                         "--socket=" + sockets.resolve("ternd.controlsocket"), "rping");
                 assertThat(ping.ok().strip()).isEqualTo("PONG");
+                // Another user may not use the socket (0660, tern:tern): told so, not that ternd is down.
+                Command denied = Command.run(SHORT, "runuser", "-u", "nobody", "--", "ternctl",
+                        "--socket=" + sockets.resolve("ternd.controlsocket"), "rping");
+                assertThat(denied.exitCode()).as(denied.output()).isEqualTo(6);
+                assertThat(denied.output()).contains("permission denied on " + sockets.resolve("ternd.controlsocket"));
                 // Without --socket, ternctl finds the socket through /etc/tern/tern.conf: /run/tern, not used here.
                 Command absent = Command.run(SHORT, "ternctl", "rping");
                 assertThat(absent.exitCode()).as(absent.output()).isEqualTo(3);

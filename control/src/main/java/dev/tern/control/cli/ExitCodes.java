@@ -14,6 +14,8 @@ public final class ExitCodes {
     public static final int TIMEOUT = 4;
     /** The daemon refused the request (unknown zone, not a secondary, secondary=no). */
     public static final int REFUSED = 5;
+    /** This user may not use the control socket (its mode and group); the daemon may be running. */
+    public static final int NO_ACCESS = 6;
 
     private ExitCodes() {
     }

@@ -29,7 +29,8 @@ import picocli.CommandLine.Spec;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success (transferred or up to date)", "1:the daemon ran the command and it failed",
                 "2:usage error", "3:ternd is not running (no answer on the control socket)",
-                "4:no outcome within the timeout", "5:refused (unknown zone, not a secondary, secondary=no)"})
+                "4:no outcome within the timeout", "5:refused (unknown zone, not a secondary, secondary=no)",
+                "6:no permission to use the control socket"})
 public final class TernCtl {
     @Option(names = "--socket", paramLabel = "PATH", description = "The control socket (default: from --config,"
             + " else /run/tern/ternd.controlsocket)")
@@ -92,6 +93,9 @@ public final class TernCtl {
         } catch (ControlClient.NotRunningException e) {
             err.println("ternctl: " + e.getMessage());
             return ExitCodes.NOT_RUNNING;
+        } catch (ControlClient.AccessDeniedException e) {
+            err.println("ternctl: " + e.getMessage());
+            return ExitCodes.NO_ACCESS;
         } catch (ControlClient.TimeoutException e) {
             err.println("ternctl: " + e.getMessage());
             return ExitCodes.TIMEOUT;

@@ -25,6 +25,13 @@ public final class ControlClient {
     }
 
     /** The daemon is not there: no socket file, or nobody listening on it. */
+    /** This user may not connect to the socket; the daemon may well be running. */
+    public static final class AccessDeniedException extends IOException {
+        public AccessDeniedException(String message) {
+            super(message);
+        }
+    }
+
     public static final class NotRunningException extends IOException {
         public NotRunningException(String message) {
             super(message);
@@ -45,6 +52,11 @@ public final class ControlClient {
             channel = SocketChannel.open(StandardProtocolFamily.UNIX);
             channel.connect(UnixDomainSocketAddress.of(socket));
         } catch (IOException e) {
+            if (String.valueOf(e.getMessage()).contains("Permission denied")) {
+                throw new AccessDeniedException("permission denied on " + socket + ": ternd may be running, but"
+                        + " this user may not use its control socket (mode 0660, owner tern); run ternctl as root or"
+                        + " tern, or as a member of the daemon's control-socket-group");
+            }
             throw new NotRunningException("ternd is not running: cannot connect to " + socket + " ("
                     + e.getMessage() + ")");
         }

@@ -126,7 +126,17 @@ public final class ControlServer implements AutoCloseable {
         String reply;
         try {
             String line = readLine(client);
-            reply = line == null ? null : registry.execute(ControlRequest.parse(line));
+            if (line == null) {
+                reply = null;
+            } else {
+                ControlRequest request = ControlRequest.parse(line);
+                reply = registry.execute(request);
+                if (logger.isDebugEnabled()) {
+                    int end = reply.indexOf('\n');
+                    logger.debug("control: '{}' answered '{}'", request.line(),
+                            end < 0 ? reply : reply.substring(0, end) + " ...");
+                }
+            }
         } catch (LineTooLongException e) {
             reply = "Error: command line longer than " + ControlRequest.MAX_LINE + " bytes; rejected";
         } catch (IOException e) {

@@ -157,8 +157,8 @@ public final class QueryHandler {
             return respond(wire, tcp, source);
         }
         if (error != Rcode.NOERROR) {
-            // RFC 8945 5.2: the error goes back unsigned, with NOTAUTH.
-            return writer.rcodeOnly(query, Rcode.NOTAUTH, query.getOPT(), tcp);
+            // RFC 8945 5.2: NOTAUTH, with the TSIG error (unsigned but for BADTIME).
+            return writer.tsigError(query, error, key, query.getOPT());
         }
         byte[] response = respond(wire, tcp, source);
         if (response == null) {

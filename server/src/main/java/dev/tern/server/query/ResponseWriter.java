@@ -6,7 +6,9 @@ import org.xbill.DNS.Message;
 import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.RRset;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Section;
+import org.xbill.DNS.TSIG;
 import dev.tern.server.answer.Answer;
 
 /**
@@ -71,6 +73,13 @@ final class ResponseWriter {
 
     byte[] rcodeOnly(Message query, int rcode, OPTRecord queryOpt, boolean tcp) {
         return header(query, rcode, queryOpt).toWire();
+    }
+
+    /** NOTAUTH for a query whose signature failed, with the TSIG error in a TSIG record (RFC 8945 5.2). */
+    byte[] tsigError(Message query, int error, TSIG key, OPTRecord queryOpt) {
+        Message response = header(query, Rcode.NOTAUTH, queryOpt);
+        TsigErrors.report(response, query, error, key);
+        return response.toWire();
     }
 
     private int limit(OPTRecord queryOpt, boolean tcp) {

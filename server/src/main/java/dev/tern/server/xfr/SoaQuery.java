@@ -9,6 +9,7 @@ import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
 import java.util.List;
 import dev.tern.server.query.ExpireOption;
+import dev.tern.server.query.TsigErrors;
 import org.xbill.DNS.GenericEDNSOption;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.OPTRecord;
@@ -72,6 +73,11 @@ public final class SoaQuery {
             return new Failed(Failure.NO_ANSWER, 0, "SOA query failed: " + e);
         }
         if (tsig != null && !response.isVerified()) {
+            int reported = TsigErrors.reported(response);
+            if (reported != Rcode.NOERROR) {
+                return new Failed(Failure.TSIG, response.getRcode(), "the primary rejected the signature of the SOA"
+                        + " query, " + TsigErrors.explain(reported));
+            }
             return new Failed(Failure.TSIG, response.getRcode(), "the SOA answer "
                     + (response.getTSIG() == null ? "is not signed" : "has a TSIG that does not verify")
                     + " (rcode " + Rcode.string(response.getRcode()) + "; check the key on both sides)");

@@ -23,6 +23,7 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.TSIG;
 import org.xbill.DNS.Type;
 import dev.tern.server.xfr.TransferResult.Failure;
+import dev.tern.server.query.TsigErrors;
 
 /**
  * One transfer's connection: sends the query (signed when a key is given), reads the answer messages into an
@@ -108,6 +109,11 @@ final class XfrHandler extends SimpleChannelInboundHandler<ByteBuf> {
         }
         if (message.getHeader().getID() != queryId || !message.getHeader().getFlag(Flags.QR)) {
             fail(Failure.BAD_DATA, 0, "an answer that is not ours (id " + message.getHeader().getID() + ")");
+            return;
+        }
+        if (verifier != null && TsigErrors.reported(message) != Rcode.NOERROR) {
+            fail(Failure.TSIG, TsigErrors.reported(message), "the primary rejected the signature of the request, "
+                    + TsigErrors.explain(TsigErrors.reported(message)));
             return;
         }
         if (verifier != null) {

@@ -29,6 +29,7 @@ import dev.tern.server.metrics.TernMetrics;
 import dev.tern.server.query.ExpireOption;
 import dev.tern.server.query.TcpResponse;
 import dev.tern.server.query.TransferHandoff;
+import dev.tern.server.query.TsigErrors;
 import dev.tern.server.zone.Zone;
 import dev.tern.server.zone.ZoneChange;
 import dev.tern.server.zone.ZoneSnapshot;
@@ -86,12 +87,12 @@ public final class XfrOut implements TransferHandoff {
             if (key == null) {
                 logger.info("{}: NOTAUTH, signed with key {}, which is not in the tsigkeys table", label,
                         signature.getName());
-                return refused(query, Rcode.NOTAUTH, null, type);
+                return tsigRefused(query, Rcode.BADKEY, null, type);
             }
             int error = key.verify(query, wire, null);
             if (error != Rcode.NOERROR) {
                 logger.info("{}: NOTAUTH, TSIG {} with key {}", label, Rcode.TSIGstring(error), signature.getName());
-                return refused(query, Rcode.NOTAUTH, null, type);
+                return tsigRefused(query, error, key, type);
             }
         }
         TransferAcl.Decision decision = acl.decide(policies.of(name), client.getAddress(),
@@ -179,6 +180,18 @@ public final class XfrOut implements TransferHandoff {
     private TcpResponse refused(Message query, int rcode, TSIG key, String type) {
         metrics.transfer("out", type.toLowerCase(java.util.Locale.ROOT), "refused", 0, java.time.Duration.ZERO);
         return single(query, rcode, key);
+    }
+
+    /** NOTAUTH for a transfer request whose signature failed, with the TSIG error (RFC 8945 5.2). */
+    private TcpResponse tsigRefused(Message query, int error, TSIG key, String type) {
+        metrics.transfer("out", type.toLowerCase(java.util.Locale.ROOT), "refused", 0, java.time.Duration.ZERO);
+        Message response = new Message(query.getHeader().getID());
+        response.getHeader().setFlag(Flags.QR);
+        response.getHeader().setOpcode(query.getHeader().getOpcode());
+        response.getHeader().setRcode(Rcode.NOTAUTH);
+        response.addRecord(query.getQuestion(), Section.QUESTION);
+        TsigErrors.report(response, query, error, key);
+        return new TcpResponse.Single(response.toWire());
     }
 
     private static TcpResponse single(Message query, int rcode, TSIG key) {
