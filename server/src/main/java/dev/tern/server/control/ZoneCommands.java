@@ -202,7 +202,7 @@ final class ZoneCommands {
     }
 
     private static String time(Instant instant) {
-        return instant == null ? "never" : instant.toString();
+        return instant == null ? "never" : instant.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
     }
 
     private List<Zone> sorted() {
