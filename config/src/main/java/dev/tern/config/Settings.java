@@ -108,6 +108,13 @@ public final class Settings {
     public static final Setting<Integer> WEBSERVER_PORT = integer("webserver-port", "8081", 0, 65535,
             "Port of the metrics endpoint; 0 picks a free one");
 
+    // Logging
+    public static final Setting<String> LOG_LEVEL = choice("log-level", "info",
+            List.of("error", "warn", "info", "debug", "trace"),
+            "Least severe log messages written; ternctl set log-level changes it while ternd runs");
+    public static final Setting<String> LOG_FORMAT = choice("log-format", "text", List.of("text", "json"),
+            "Log lines as text (timestamped unless the systemd journal adds the time) or as one JSON object each");
+
     // Control
     public static final Setting<String> SOCKET_DIR = string("socket-dir", "/run/tern",
             "Directory of the control socket");
@@ -137,29 +144,34 @@ public final class Settings {
     }
 
     private static Setting<String> string(String name, String def, String description) {
-        return register(new Setting<>(name, SettingType.STRING, def, 0, 0, description, String.class));
+        return register(new Setting<>(name, SettingType.STRING, def, 0, 0, List.of(), description, String.class));
     }
 
     private static Setting<Integer> integer(String name, String def, long min, long max, String description) {
-        return register(new Setting<>(name, SettingType.INTEGER, def, min, max, description, Integer.class));
+        return register(new Setting<>(name, SettingType.INTEGER, def, min, max, List.of(), description,
+                Integer.class));
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     private static Setting<List<InetAddress>> addressList(String name, String def, String description) {
-        return register(new Setting(name, SettingType.ADDRESS_LIST, def, 0, 0, description, List.class));
+        return register(new Setting(name, SettingType.ADDRESS_LIST, def, 0, 0, List.of(), description, List.class));
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     private static Setting<List<Netmask>> netmaskList(String name, String def, String description) {
-        return register(new Setting(name, SettingType.NETMASK_LIST, def, 0, 0, description, List.class));
+        return register(new Setting(name, SettingType.NETMASK_LIST, def, 0, 0, List.of(), description, List.class));
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     private static Setting<List<InetSocketAddress>> socketList(String name, String def, String description) {
-        return register(new Setting(name, SettingType.SOCKET_LIST, def, 0, 0, description, List.class));
+        return register(new Setting(name, SettingType.SOCKET_LIST, def, 0, 0, List.of(), description, List.class));
+    }
+
+    private static Setting<String> choice(String name, String def, List<String> choices, String description) {
+        return register(new Setting<>(name, SettingType.STRING, def, 0, 0, choices, description, String.class));
     }
 
     private static Setting<Boolean> bool(String name, String def, String description) {
-        return register(new Setting<>(name, SettingType.BOOLEAN, def, 0, 0, description, Boolean.class));
+        return register(new Setting<>(name, SettingType.BOOLEAN, def, 0, 0, List.of(), description, Boolean.class));
     }
 }

@@ -13,6 +13,9 @@ final class Validation {
                 throw new IllegalArgumentException(number + " is out of range");
             }
         }
+        if (!setting.choices().isEmpty() && !setting.choices().contains(text)) {
+            throw new IllegalArgumentException("'" + text + "' is not one of the values");
+        }
         if (setting == Settings.LAUNCH && !"gsqlite3".equals(text)) {
             throw new IllegalArgumentException("'" + text + "' is not a backend Tern has");
         }

@@ -67,6 +67,7 @@ public final class Main implements Callable<Integer> {
             err.println("ternd: the configuration has " + e.problems().size() + " problem(s); not started");
             return EXIT_CONFIG;
         }
+        Logging.apply(settings);
         for (String warning : settings.warnings()) {
             logger.warn(warning);
         }
