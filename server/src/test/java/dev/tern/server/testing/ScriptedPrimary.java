@@ -24,8 +24,11 @@ import org.xbill.DNS.Type;
  * garbage, an error rcode, a connection closed half way).
  */
 public final class ScriptedPrimary implements AutoCloseable {
-    /** What the TCP side does with a transfer request. */
-    public enum Behaviour { AXFR, SILENT, STALL, GARBAGE, REFUSED, NOTAUTH, CLOSE_HALF_WAY, BAD_IXFR }
+    /**
+     * What the TCP side does with a transfer request. {@code STALL_ONCE} stalls the next transfer as {@code STALL}
+     * does and then turns into {@code AXFR}: a path-MTU blackhole that a smaller MSS gets through.
+     */
+    public enum Behaviour { AXFR, SILENT, STALL, STALL_ONCE, GARBAGE, REFUSED, NOTAUTH, CLOSE_HALF_WAY, BAD_IXFR }
 
     private final DatagramSocket udp;
     private final ServerSocket tcp;
@@ -117,6 +120,9 @@ public final class ScriptedPrimary implements AutoCloseable {
             in.readFully(wire);
             Message query = new Message(wire);
             Behaviour now = behaviour.get();
+            if (now == Behaviour.STALL_ONCE) {
+                now = behaviour.compareAndSet(Behaviour.STALL_ONCE, Behaviour.AXFR) ? Behaviour.STALL : Behaviour.AXFR;
+            }
             switch (now) {
                 case SILENT:
                     Thread.sleep(30_000);
