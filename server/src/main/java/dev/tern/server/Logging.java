@@ -32,14 +32,22 @@ final class Logging {
         }
     }
 
+    /** Sets the level of every logger without one of its own (the root's): error, warn, info, debug or trace. */
+    static void level(String level) {
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext) {
+            ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)
+                    .setLevel(Level.toLevel(level, Level.INFO));
+        }
+    }
+
     @SuppressWarnings("unchecked")
     static void apply(TernConfig settings) {
         if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext)) {
             return; // another SLF4J binding (an embedding application's): its configuration is its own
         }
+        level(settings.get(Settings.LOG_LEVEL));
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
         Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        root.setLevel(Level.toLevel(settings.get(Settings.LOG_LEVEL), Level.INFO));
         if (!"json".equals(settings.get(Settings.LOG_FORMAT))) {
             return;
         }

@@ -87,7 +87,7 @@ public final class Main implements Callable<Integer> {
         logger.info("ternd {} started", Version.string());
         // quit on the control socket: a normal exit, through the shutdown hook below.
         server.onQuit(() -> System.exit(0));
-        Hangup.reloadOn(server);
+        Hangup.reloadOn(server, new ConfigReread(config, overrides, settings));
         SystemdNotify.tell("READY=1\nSTATUS=serving " + server.zones().table().size() + " zones on port "
                 + server.port());
         CountDownLatch stopped = new CountDownLatch(1);

@@ -82,7 +82,7 @@ class GrafanaDashboardTest {
                     + variableQuery(variable));
         }
         assertThat(variables).contains("datasource:datasource:prometheus",
-                "instance:query:label_values(tern_queries_total, instance)",
+                "instance:query:label_values(tern_zone_serial, instance)",
                 "zone:query:label_values(tern_zone_serial, zone)");
     }
 
