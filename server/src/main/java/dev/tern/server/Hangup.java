@@ -25,7 +25,8 @@ final class Hangup {
             try {
                 server.syncNow();
             } catch (Exception e) {
-                logger.error("SIGHUP: re-reading the database failed: {}; the zones served are unchanged", e.toString());
+                logger.error("SIGHUP: re-reading the database failed: {}; the zones served are unchanged",
+                        e.toString());
             }
         });
     }

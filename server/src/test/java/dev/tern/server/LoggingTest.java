@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import dev.tern.server.testing.TernCtlRun;
+import dev.tern.server.testing.ProcessLog;
 
 /**
  * ternd's log lines as an operator sees them: ternd runs as its own process (Logback configures itself at start),
@@ -31,7 +32,8 @@ class LoggingTest {
         Path config = dir.resolve("tern.conf");
         Files.writeString(config, "setuid=pdns\n");
         String plain = run(Map.of(), "--config=" + config, "--check-config");
-        assertThat(plain).containsPattern("(?m)^" + TIMESTAMP + "WARN  " + config + ":1: 'setuid' is a PowerDNS setting");
+        assertThat(plain)
+                .containsPattern("(?m)^" + TIMESTAMP + "WARN  " + config + ":1: 'setuid' is a PowerDNS setting");
 
         String journal = run(Map.of("JOURNAL_STREAM", "8:12345"), "--config=" + config, "--check-config");
         assertThat(journal).containsPattern("(?m)^WARN  " + config + ":1: 'setuid' is a PowerDNS setting")
@@ -47,12 +49,12 @@ class LoggingTest {
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         Path socket = dir.resolve("ternd.controlsocket");
         try {
-            awaitLog(log, "started\"", ternd);
+            ProcessLog.await(log, "started\"", ternd);
             // info: a control command is not logged; debug: it is
             assertThat(TernCtlRun.of(socket, "uptime").code()).isZero();
             assertThat(TernCtlRun.of(socket, "set", "log-level", "debug").code()).isZero();
             assertThat(TernCtlRun.of(socket, "uptime").code()).isZero();
-            awaitLog(log, "control: 'UPTIME' answered", ternd);
+            ProcessLog.await(log, "control: 'UPTIME' answered", ternd);
             assertThat(TernCtlRun.of(socket, "set", "log-level", "warn").code()).isZero();
             assertThat(TernCtlRun.of(socket, "uptime").code()).isZero();
             assertThat(TernCtlRun.of(socket, "quit").out()).isEqualTo("Exiting");
@@ -84,7 +86,8 @@ class LoggingTest {
         MainTest.Run run = MainTest.ternd("--check-config", "--log-level=loud", "--log-format=xml");
         assertThat(run.exitCode()).isEqualTo(Main.EXIT_CONFIG);
         assertThat(run.err()).contains(
-                "command line: log-level: 'loud' is not one of the values (expected: error, warn, info, debug or trace)",
+                "command line: log-level: 'loud' is not one of the values"
+                        + " (expected: error, warn, info, debug or trace)",
                 "command line: log-format: 'xml' is not one of the values (expected: text or json)");
     }
 
@@ -109,20 +112,5 @@ class LoggingTest {
         }
         assertThat(process.exitValue()).as(Files.readString(out)).isZero();
         return Files.readString(out);
-    }
-
-    private static void awaitLog(Path log, String text, Process process) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            String content = Files.exists(log) ? Files.readString(log) : "";
-            if (content.contains(text)) {
-                return;
-            }
-            if (!process.isAlive()) {
-                fail("ternd exited before logging '" + text + "': " + content);
-            }
-            Thread.sleep(100);
-        }
-        fail("ternd did not log '" + text + "' within 30 s: " + Files.readString(log));
     }
 }

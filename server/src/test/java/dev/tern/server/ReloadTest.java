@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.xbill.DNS.Type;
 import dev.tern.server.testing.Answers;
 import dev.tern.server.testing.Peers;
+import dev.tern.server.testing.ProcessLog;
 
 /**
  * {@code systemctl reload ternd}: SIGHUP to a ternd running as its own process re-reads tern.conf where it is safe
@@ -34,23 +35,23 @@ class ReloadTest {
                 System.getProperty("java.class.path"), Main.class.getName(), "--config=" + config, "--demo")
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
-            awaitLog(log, " started", ternd, 1);
+            ProcessLog.await(log, " started", ternd);
             Files.writeString(config, base.replace("sql-poll-interval=0", "sql-poll-interval=7")
                     + "log-level=debug\nallow-axfr-ips=127.0.0.0/8\n");
             hangup(ternd);
-            awaitLog(log, "reload: log-level info -> debug", ternd, 1);
-            awaitLog(log, "reload: sql-poll-interval, allow-axfr-ips changed in " + config + "; the running values"
-                    + " stay until a restart", ternd, 1);
+            ProcessLog.await(log, "reload: log-level info -> debug", ternd);
+            ProcessLog.await(log, "reload: sql-poll-interval, allow-axfr-ips changed in " + config
+                    + "; the running values stay until a restart", ternd);
             // debug is on: a control command is logged
             assertThat(dev.tern.server.testing.TernCtlRun.of(dir.resolve("ternd.controlsocket"), "rping").out())
                     .isEqualTo("PONG");
-            awaitLog(log, "control: 'RPING' answered 'PONG'", ternd, 1);
+            ProcessLog.await(log, "control: 'RPING' answered 'PONG'", ternd);
 
             Files.writeString(config, base + "log-level=loud\n");
             hangup(ternd);
-            awaitLog(log, config + ":7: log-level: 'loud' is not one of the values", ternd, 1);
-            awaitLog(log, "reload: " + config + " has 1 problem(s); the running settings are kept", ternd, 1);
-            awaitLog(log, "SIGHUP: re-reading", ternd, 2);
+            ProcessLog.await(log, config + ":7: log-level: 'loud' is not one of the values", ternd);
+            ProcessLog.await(log, "reload: " + config + " has 1 problem(s); the running settings are kept", ternd);
+            ProcessLog.await(log, "SIGHUP: re-reading", ternd, 2);
             int port = port(log);
             assertThat(Answers.answer(port, "example.com.", Type.SOA)).hasSize(1);
             assertThat(ternd.isAlive()).isTrue();
@@ -75,21 +76,5 @@ class ReloadTest {
             fail("no port in the log: " + Files.readString(log));
         }
         return Integer.parseInt(matcher.group(1));
-    }
-
-    /** Waits (at most 30 s) until the log holds {@code text} at least {@code times} times. */
-    private static void awaitLog(Path log, String text, Process process, int times) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            String content = Files.exists(log) ? Files.readString(log) : "";
-            if (content.split(java.util.regex.Pattern.quote(text), -1).length - 1 >= times) {
-                return;
-            }
-            if (!process.isAlive()) {
-                fail("ternd exited before logging '" + text + "': " + content);
-            }
-            Thread.sleep(100);
-        }
-        fail("ternd did not log '" + text + "' " + times + " time(s) within 30 s: " + Files.readString(log));
     }
 }

@@ -19,6 +19,7 @@ import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.Type;
 import dev.tern.server.testing.Peers;
 import dev.tern.server.testing.TernProcess;
+import dev.tern.server.testing.ProcessLog;
 
 /**
  * A wildcard local-address: UDP answers leave from the address the query went to, on a host with several
@@ -70,7 +71,7 @@ class WildcardAddressTest {
                     "--gsqlite3-database=" + dir.resolve("tern.sqlite3"), "--socket-dir=" + dir,
                     "--sql-poll-interval=0", "--receiver-threads=1")
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            awaitLog(log, "started", ternd);
+            ProcessLog.await(log, "started", ternd);
 
             for (String address : List.of("198.18.0.1", "198.18.0.2")) {
                 // dig drops an answer from another source address than the one it asked.
@@ -81,13 +82,13 @@ class WildcardAddressTest {
             }
 
             run(ip, "-n", ns, "addr", "add", "198.18.0.3/24", "dev", "d0");
-            awaitLog(log, "listening on 198.18.0.3 port 5300 (UDP x1, an address that appeared)", ternd);
+            ProcessLog.await(log, "listening on 198.18.0.3 port 5300 (UDP x1, an address that appeared)", ternd);
             Peers.Result added = Peers.run(20, ip, "netns", "exec", ns, dig, "@198.18.0.3", "-p", "5300",
                     "+tries=1", "+time=2", "example.com", "SOA");
             assertThat(added.output()).contains("status: NOERROR");
 
             run(ip, "-n", ns, "addr", "del", "198.18.0.3/24", "dev", "d0");
-            awaitLog(log, "no longer listening on 198.18.0.3 port 5300 (UDP): the address went away", ternd);
+            ProcessLog.await(log, "no longer listening on 198.18.0.3 port 5300 (UDP): the address went away", ternd);
         } finally {
             if (ternd != null) {
                 ternd.destroy();
@@ -104,20 +105,5 @@ class WildcardAddressTest {
         if (result.exitCode() != 0) {
             fail(String.join(" ", command) + " failed: " + result.output());
         }
-    }
-
-    private static void awaitLog(Path log, String text, Process process) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            String content = Files.exists(log) ? Files.readString(log) : "";
-            if (content.contains(text)) {
-                return;
-            }
-            if (!process.isAlive()) {
-                fail("ternd exited before logging '" + text + "': " + content);
-            }
-            Thread.sleep(100);
-        }
-        fail("ternd did not log '" + text + "' within 30 s: " + Files.readString(log));
     }
 }
