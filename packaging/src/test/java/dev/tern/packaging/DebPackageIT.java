@@ -129,6 +129,13 @@ class DebPackageIT {
                 .contains(".TH \"TERND\" \"1\"", "check\\-config");
         assertThat(Command.run(SHORT, "bash", "-c",
                 ". /usr/share/bash-completion/completions/ternctl && complete -p ternctl").ok()).contains("ternctl");
+        // The packaged ternctl is the whole one: the zone and tsig commands too, in its man pages and completion.
+        assertThat(Path.of("/usr/share/man/man1/ternctl-zone-create-secondary.1.gz")).exists();
+        assertThat(Path.of("/usr/share/man/man1/ternctl-tsig-add.1.gz")).exists();
+        assertThat(Command.run(SHORT, "bash", "-c", ". /usr/share/bash-completion/completions/ternctl"
+                + " && COMP_WORDS=(ternctl zone '') && COMP_CWORD=2 && COMP_LINE='ternctl zone '"
+                + " && COMP_POINT=${#COMP_LINE} && _complete_ternctl ternctl '' zone"
+                + " && printf '%s\\n' \"${COMPREPLY[@]}\"").ok()).contains("create-secondary", "set-tsig");
         assertThat(Files.readAllLines(Path.of("/usr/share/bash-completion/completions/ternctl")).get(0))
                 .doesNotStartWith("#!");
     }
@@ -184,6 +191,9 @@ class DebPackageIT {
                 Command ping = Command.run(SHORT, "runuser", "-u", "tern", "--", "ternctl",
                         "--socket=" + sockets.resolve("ternd.controlsocket"), "rping");
                 assertThat(ping.ok().strip()).isEqualTo("PONG");
+                // ternctl zone works on the database the shipped configuration names, as the user tern.
+                assertThat(Command.run(SHORT, "runuser", "-u", "tern", "--", "ternctl", "--socket="
+                        + sockets.resolve("ternd.controlsocket"), "zone", "list").ok()).contains("example.com");
                 // Another user may not use the socket (0660, tern:tern): told so, not that ternd is down.
                 Command denied = Command.run(SHORT, "runuser", "-u", "nobody", "--", "ternctl",
                         "--socket=" + sockets.resolve("ternd.controlsocket"), "rping");

@@ -99,8 +99,8 @@ class ShippedFilesTest {
     @Test
     void ternctlLeavesAGivenSocketOrConfigAlone() throws IOException {
         assertThat(launch("ternctl", "--socket=/tmp/x.controlsocket", "rping")).endsWith(
-                "dev.tern.control.cli.TernCtl", "--socket=/tmp/x.controlsocket", "rping");
+                "dev.tern.server.cli.TernCtlMain", "--socket=/tmp/x.controlsocket", "rping");
         assertThat(launch("ternctl", "--config=/srv/tern.conf", "rping")).endsWith(
-                "dev.tern.control.cli.TernCtl", "--config=/srv/tern.conf", "rping");
+                "dev.tern.server.cli.TernCtlMain", "--config=/srv/tern.conf", "rping");
     }
 }
