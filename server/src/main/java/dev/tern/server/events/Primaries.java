@@ -177,8 +177,10 @@ public final class Primaries implements ZonePublisher.Listener {
                 logger.info("[{}] NOTIFY-out to {}: serial {} superseded {}", name, address(result), serial,
                         result.detail());
             } else if (result.result().equals("error")) {
-                logger.warn("[{}] NOTIFY-out to {}: answered {}, serial {}; the secondary refuses our NOTIFY (is"
-                        + " this server one of its primaries?)", name, address(result), result.detail(), serial);
+                // A TSIG error explains itself; otherwise the usual cause is a secondary that does not list us.
+                logger.warn("[{}] NOTIFY-out to {}: answered {}, serial {}{}", name, address(result), result.detail(),
+                        serial, result.detail().contains("signature") ? ""
+                                : "; the secondary refuses our NOTIFY (is this server one of its primaries?)");
             } else {
                 logger.warn("[{}] NOTIFY-out to {}: given up after {} tries, serial {}{}", name, address(result),
                         result.tries(), serial, result.detail().isEmpty() ? "" : " (" + result.detail() + ")");

@@ -36,6 +36,7 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.TSIG;
 import org.xbill.DNS.Type;
 import dev.tern.server.transport.Transport;
+import dev.tern.server.query.TsigErrors;
 
 /**
  * Sends NOTIFY (RFC 1996) over UDP from one socket and retries each target until it answers or the tries run out:
@@ -223,8 +224,11 @@ public final class NotifySender implements AutoCloseable {
                 return;
             }
             int rcode = answer.getRcode();
+            int tsigError = TsigErrors.reported(answer);
+            String detail = Rcode.string(rcode) + (tsigError == Rcode.NOERROR ? ""
+                    : ", the secondary rejected our signature, " + TsigErrors.explain(tsigError));
             entry.end(rcode == Rcode.NOERROR ? new NotifyResult(entry.target, "acknowledged", entry.sent, "")
-                    : new NotifyResult(entry.target, "error", entry.sent, Rcode.string(rcode)));
+                    : new NotifyResult(entry.target, "error", entry.sent, detail));
         }
 
         @Override

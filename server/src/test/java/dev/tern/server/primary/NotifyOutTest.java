@@ -106,6 +106,31 @@ class NotifyOutTest {
     }
 
     @Test
+    void aSecondaryThatRejectsOurSignatureIsNamedWithItsTsigError(@TempDir Path dir) throws Exception {
+        try (TernProcess tern = TernProcess.start(dir, List.of("primary=yes"), ORIGIN, TransferOutTest.zone(1, 5))) {
+            sql(tern.database(), "UPDATE domains SET type = 'MASTER'",
+                    "INSERT INTO tsigkeys (name, algorithm, secret) VALUES ('notify-key', 'hmac-sha256', '"
+                            + SECRET + "')", "INSERT INTO domainmetadata (domain_id, kind, content) SELECT id,"
+                            + " 'TSIG-ALLOW-AXFR', 'notify-key' FROM domains");
+            tern.server().syncNow();
+            Path knotDir = Files.createDirectories(dir.resolve("knot"));
+            // knotd has a key of the same name with another secret.
+            try (KnotSecondary knot = KnotSecondary.start(knotDir, "xfr.test", tern.port(),
+                    "hmac-sha256:notify-key:c29tZXRoaW5nLWVsc2UtZW50aXJlbHktc29tZXRoaW5n")) {
+                sql(tern.database(), "INSERT INTO domainmetadata (domain_id, kind, content) SELECT id, 'ALSO-NOTIFY',"
+                        + " '127.0.0.1:" + knot.port() + "' FROM domains");
+                tern.server().syncNow();
+                TernCtlRun run = TernCtlRun.of(tern.server().controlSocket(), "notify", "xfr.test");
+                assertThat(run.code()).as(run.out() + run.err()).isEqualTo(1);
+                assertThat(run.out() + run.err()).contains("127.0.0.1:" + knot.port(), "NOTAUTH, the secondary"
+                        + " rejected our signature, BADSIG: the key's name and algorithm match but its secret does not");
+            }
+        }
+        assertThat(List.copyOf(log.list)).anyMatch(e -> e.getFormattedMessage().matches("\\[xfr.test.] NOTIFY-out to"
+                + " 127.0.0.1:\\d+: answered NOTAUTH, the secondary rejected our signature, BADSIG: .*, serial 1"));
+    }
+
+    @Test
     void givesUpOnASecondaryThatNeverAnswersAfterTheConfiguredTries(@TempDir Path dir) throws Exception {
         try (DatagramSocket silent = new DatagramSocket(0, InetAddress.getLoopbackAddress());
              TernProcess tern = TernProcess.start(dir, List.of("primary=yes", "notify-tries=2",

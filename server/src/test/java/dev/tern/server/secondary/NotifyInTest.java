@@ -94,8 +94,13 @@ class NotifyInTest {
             // 127.0.0.2 is not the primary's address.
             assertThat(notify("notify.test.", "127.0.0.2", tern.port(), null).getRcode()).isEqualTo(Rcode.REFUSED);
             TSIG unknown = new TSIG(TSIG.HMAC_SHA256, Name.fromString("nokey."), "c2VjcmV0c2VjcmV0");
-            assertThat(notify("notify.test.", "127.0.0.1", tern.port(), unknown).getRcode())
-                    .isEqualTo(Rcode.NOTAUTH);
+            Message badKey = notify("notify.test.", "127.0.0.1", tern.port(), unknown);
+            assertThat(badKey.getRcode()).isEqualTo(Rcode.NOTAUTH);
+            // RFC 8945 5.2.1: the answer says why, in a TSIG record with the key's name and no MAC.
+            assertThat(badKey.getTSIG()).isNotNull();
+            assertThat(badKey.getTSIG().getName()).isEqualTo(Name.fromString("nokey."));
+            assertThat(badKey.getTSIG().getError()).isEqualTo(Rcode.BADKEY);
+            assertThat(badKey.getTSIG().getSignature()).isEmpty();
 
             var registry = tern.metrics().registry();
             assertThat(registry.get("tern.notify.in").tag("result", "accepted").counter().count()).isEqualTo(1);
