@@ -36,11 +36,11 @@ final class ConfigReread {
         this.logLevel = started.text(Settings.LOG_LEVEL);
     }
 
-    /** Reads the file again and applies what can be applied; returns the settings that wait for a restart. */
-    synchronized List<String> run() {
+    /** Reads the file again, applies what can be applied, and logs what waits for a restart. */
+    synchronized void run() {
         if (file == null) {
             logger.info("reload: ternd started without --config; no settings to re-read");
-            return List.of();
+            return;
         }
         TernConfig fresh;
         try {
@@ -50,7 +50,7 @@ final class ConfigReread {
                 logger.error("reload: {}", problem);
             }
             logger.error("reload: {} has {} problem(s); the running settings are kept", file, e.problems().size());
-            return List.of();
+            return;
         }
         String level = fresh.text(Settings.LOG_LEVEL);
         if (!level.equals(logLevel)) {
@@ -68,6 +68,5 @@ final class ConfigReread {
             logger.warn("reload: {} changed in {}; the running values stay until a restart (systemctl restart ternd)",
                     String.join(", ", pending), file);
         }
-        return pending;
     }
 }

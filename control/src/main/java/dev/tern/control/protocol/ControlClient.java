@@ -24,7 +24,6 @@ public final class ControlClient {
         return socket;
     }
 
-    /** The daemon is not there: no socket file, or nobody listening on it. */
     /** This user may not connect to the socket; the daemon may well be running. */
     public static final class AccessDeniedException extends IOException {
         public AccessDeniedException(String message) {
@@ -32,6 +31,7 @@ public final class ControlClient {
         }
     }
 
+    /** The daemon is not there: no socket file, or nobody listening on it. */
     public static final class NotRunningException extends IOException {
         public NotRunningException(String message) {
             super(message);

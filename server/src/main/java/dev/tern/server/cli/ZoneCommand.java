@@ -20,7 +20,6 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 import dev.tern.config.Settings;
 import dev.tern.control.cli.TernCtl;
-import dev.tern.server.secondary.Primary;
 import dev.tern.server.store.DomainRow;
 import dev.tern.server.store.JdbcZoneStore;
 import dev.tern.server.store.StoreException;
@@ -36,9 +35,9 @@ import dev.tern.server.zone.ZoneSnapshotBuilder;
  */
 @Command(name = "zone", mixinStandardHelpOptions = true,
         description = "Edit zones in the database directly (works without a running ternd).",
-        subcommands = {ZoneCommand.Create.class, ZoneCommand.Load.class, ZoneCommand.CreateSecondary.class,
+        subcommands = {ZoneCommand.Create.class, ZoneCommand.Load.class, ZoneTransferCommands.CreateSecondary.class,
                 ZoneCommand.ListZones.class, ZoneCommand.Show.class, ZoneCommand.Check.class,
-                ZoneCommand.SetPrimaries.class, ZoneCommand.SetTsig.class, ZoneCommand.Delete.class})
+                ZoneTransferCommands.SetPrimaries.class, ZoneTransferCommands.SetTsig.class, ZoneCommand.Delete.class})
 final class ZoneCommand {
     static final int OK = 0;
     static final int FAILED = 1;
@@ -221,121 +220,6 @@ final class ZoneCommand {
                     zone.spec.commandLine().getOut().println(origin + ": ok, serial " + snapshot.serial() + ", "
                             + snapshot.recordCount() + " records");
                 }
-                return OK;
-            });
-        }
-    }
-
-    @Command(name = "set-primaries", mixinStandardHelpOptions = true,
-            description = "Replace a secondary zone's primaries (ip, ip:port, [v6]:port).")
-    static final class SetPrimaries implements Callable<Integer> {
-        @ParentCommand
-        ZoneCommand zone;
-
-        @Parameters(index = "0", paramLabel = "ZONE")
-        String name;
-
-        @Parameters(index = "1..*", arity = "1..*", paramLabel = "PRIMARY")
-        List<String> primaries;
-
-        @Override
-        public Integer call() {
-            return zone.edit(() -> {
-                Name origin = zoneName(name);
-                List<Primary> parsed = new ArrayList<>();
-                for (String primary : primaries) {
-                    parsed.add(Primary.parse(primary));
-                }
-                try (JdbcZoneStore store = zone.open()) {
-                    DomainRow row = find(store, origin);
-                    if (row == null) {
-                        zone.spec.commandLine().getErr().println("ternctl zone: " + origin + " is not in the database");
-                        return FAILED;
-                    }
-                    store.setMasters(row, Primary.toColumn(parsed));
-                }
-                PrintWriter out = zone.spec.commandLine().getOut();
-                out.println(origin + ": primaries " + Primary.toColumn(parsed));
-                String reply = zone.parent.tellDaemon("reload");
-                out.println(reply == null ? "ternd is not running" : "ternd re-read the zone list: " + reply);
-                return OK;
-            });
-        }
-    }
-
-    @Command(name = "set-tsig", mixinStandardHelpOptions = true,
-            description = "Use a TSIG key for a zone: a secondary zone signs its transfers with it"
-                    + " (AXFR-MASTER-TSIG); any other zone allows transfers signed with it (TSIG-ALLOW-AXFR).")
-    static final class SetTsig implements Callable<Integer> {
-        @ParentCommand
-        ZoneCommand zone;
-
-        @Parameters(index = "0", paramLabel = "ZONE")
-        String name;
-
-        @Parameters(index = "1", paramLabel = "KEY")
-        String key;
-
-        @Override
-        public Integer call() {
-            return zone.edit(() -> {
-                Name origin = zoneName(name);
-                String kind;
-                try (JdbcZoneStore store = zone.open()) {
-                    DomainRow row = find(store, origin);
-                    if (row == null) {
-                        zone.spec.commandLine().getErr().println("ternctl zone: " + origin + " is not in the database");
-                        return FAILED;
-                    }
-                    dev.tern.server.store.SecondaryStore meta = new dev.tern.server.store.SecondaryStore(
-                            store.dataSource());
-                    if (meta.tsigKey(key).isEmpty()) {
-                        zone.spec.commandLine().getErr().println("ternctl zone: no TSIG key " + key
-                                + " (add it with: ternctl tsig add " + key + " hmac-sha256)");
-                        return FAILED;
-                    }
-                    kind = row.kind() == ZoneKind.SECONDARY ? "AXFR-MASTER-TSIG" : "TSIG-ALLOW-AXFR";
-                    meta.setMetadata(row.id(), kind, List.of(key));
-                }
-                PrintWriter out = zone.spec.commandLine().getOut();
-                out.println(origin + ": " + kind + " " + key);
-                String reply = zone.parent.tellDaemon("reload");
-                out.println(reply == null ? "ternd is not running" : "ternd re-read the zone list: " + reply);
-                return OK;
-            });
-        }
-    }
-
-    @Command(name = "create-secondary", mixinStandardHelpOptions = true,
-            description = "Create a secondary (SLAVE) zone fed by these primaries (ip, ip:port, [v6]:port).")
-    static final class CreateSecondary implements Callable<Integer> {
-        @ParentCommand
-        ZoneCommand zone;
-
-        @Parameters(index = "0", paramLabel = "ZONE")
-        String name;
-
-        @Parameters(index = "1..*", arity = "1..*", paramLabel = "PRIMARY")
-        List<String> primaries;
-
-        @Override
-        public Integer call() {
-            return zone.edit(() -> {
-                Name origin = zoneName(name);
-                List<Primary> parsed = new ArrayList<>();
-                for (String primary : primaries) {
-                    parsed.add(Primary.parse(primary));
-                }
-                try (JdbcZoneStore store = zone.open()) {
-                    if (find(store, origin) != null) {
-                        zone.spec.commandLine().getErr().println("ternctl zone: " + origin + " exists already");
-                        return FAILED;
-                    }
-                    store.createZone(origin, ZoneKind.SECONDARY, Primary.toColumn(parsed));
-                }
-                PrintWriter out = zone.spec.commandLine().getOut();
-                out.println("created secondary zone " + origin + " with primaries " + Primary.toColumn(parsed));
-                zone.reload(origin, out);
                 return OK;
             });
         }

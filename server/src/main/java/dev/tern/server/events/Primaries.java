@@ -179,7 +179,7 @@ public final class Primaries implements ZonePublisher.Listener {
             } else if (result.result().equals("error")) {
                 // A TSIG error explains itself; otherwise the usual cause is a secondary that does not list us.
                 logger.warn("[{}] NOTIFY-out to {}: answered {}, serial {}{}", name, address(result), result.detail(),
-                        serial, result.detail().contains("signature") ? ""
+                        serial, result.tsigError() != org.xbill.DNS.Rcode.NOERROR ? ""
                                 : "; the secondary refuses our NOTIFY (is this server one of its primaries?)");
             } else {
                 logger.warn("[{}] NOTIFY-out to {}: given up after {} tries, serial {}{}", name, address(result),

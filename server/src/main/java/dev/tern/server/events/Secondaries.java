@@ -16,7 +16,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
-import org.xbill.DNS.Rcode;
 import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.TSIG;
 import dev.tern.config.Netmask;
@@ -56,8 +55,8 @@ public final class Secondaries implements EventHandler, NotifyReceiver {
     private final SoaTimers timers;
     private final Clock clock;
     private final Random random;
-    private final List<Netmask> allowNotifyFrom;
     private final TernMetrics metrics;
+    private final NotifyIn notifyIn;
     private final Map<Name, SecondaryZone> secondaries = new ConcurrentHashMap<>();
     private ZoneEvents events;
 
@@ -69,8 +68,8 @@ public final class Secondaries implements EventHandler, NotifyReceiver {
     /** @param allowNotifyFrom addresses besides a zone's primaries whose NOTIFY is accepted */
     public Secondaries(ZoneStore store, SecondaryStore stateStore, Zones zones, Refresh refresh, SoaTimers timers,
                        Clock clock, Random random, List<Netmask> allowNotifyFrom, TernMetrics metrics) {
-        this.allowNotifyFrom = List.copyOf(allowNotifyFrom);
         this.metrics = requireNonNull(metrics, "metrics");
+        this.notifyIn = new NotifyIn(secondaries::get, () -> events, allowNotifyFrom, metrics);
         this.store = requireNonNull(store, "store");
         this.stateStore = requireNonNull(stateStore, "stateStore");
         this.zones = requireNonNull(zones, "zones");
@@ -82,12 +81,7 @@ public final class Secondaries implements EventHandler, NotifyReceiver {
 
     /** The NOTIFY receiver of a daemon started with {@code secondary=no}: refuses, and says why in the log. */
     public static NotifyReceiver disabled() {
-        return (notify, wire, source) -> {
-            logger.info("[{}] NOTIFY from {}: refused, this server runs with secondary=no (set secondary=yes to"
-                    + " refresh SLAVE zones)", notify.getQuestion().getName(),
-                    io.netty.util.NetUtil.toAddressString(source));
-            return Rcode.REFUSED;
-        };
+        return NotifyIn.disabled();
     }
 
     public void attach(ZoneEvents zoneEvents) {
@@ -352,64 +346,10 @@ public final class Secondaries implements EventHandler, NotifyReceiver {
                 secondary.state.lastResult());
     }
 
+    /** NOTIFY for our secondary zones: see {@link NotifyIn}. */
     @Override
     public int receive(Message notify, byte[] wire, InetAddress source) {
-        Name name = notify.getQuestion().getName();
-        SecondaryZone secondary = secondaries.get(name);
-        String from = io.netty.util.NetUtil.toAddressString(source);
-        if (secondary == null) {
-            logger.info("[{}] NOTIFY from {}: refused, not a secondary zone of ours", name, from);
-            metrics.notifyIn("refused");
-            return Rcode.REFUSED;
-        }
-        SecondaryZone.Config config = secondary.config;
-        if (notify.getTSIG() != null) {
-            if (config.tsig() == null || !notify.getTSIG().getName().equals(keyName(config))) {
-                logger.info("[{}] NOTIFY from {}: NOTAUTH, signed with key {} (expected: {})", name, from,
-                        notify.getTSIG().getName(), config.tsigName() == null ? "none" : config.tsigName());
-                metrics.notifyIn("notauth");
-                return Rcode.NOTAUTH;
-            }
-            int error = config.tsig().verify(notify, wire, null);
-            if (error != Rcode.NOERROR) {
-                logger.info("[{}] NOTIFY from {}: NOTAUTH, TSIG {}", name, from, Rcode.TSIGstring(error));
-                metrics.notifyIn("notauth");
-                return Rcode.NOTAUTH;
-            }
-        }
-        Primary primary = secondary.primaryAt(source);
-        if (primary == null && !allowed(source)) {
-            logger.info("[{}] NOTIFY from {}: refused, not one of the zone's primaries {} nor in allow-notify-from",
-                    name, from, config.primaries());
-            metrics.notifyIn("refused");
-            return Rcode.REFUSED;
-        }
-        if (primary == null && config.tsig() != null && notify.getTSIG() == null) {
-            logger.info("[{}] NOTIFY from {}: refused, unsigned; the zone has TSIG key {}, so a NOTIFY from an"
-                    + " allow-notify-from address must be signed with it", name, from, config.tsigName());
-            metrics.notifyIn("refused");
-            return Rcode.REFUSED;
-        }
-        secondary.notifiedBy = primary;
-        metrics.notifyIn("accepted");
-        events.planNow(name, EventType.REFRESH);
-        logger.info("[{}] NOTIFY from {}: accepted, refresh planned{}", name, from,
-                events.isRunning(name) ? " after the one running now" : "");
-        return Rcode.NOERROR;
-    }
-
-    private boolean allowed(InetAddress source) {
-        for (Netmask mask : allowNotifyFrom) {
-            if (mask.contains(source)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static Name keyName(SecondaryZone.Config config) {
-        return Name.fromConstantString(config.tsigName().endsWith(".") ? config.tsigName()
-                : config.tsigName() + ".");
+        return notifyIn.receive(notify, wire, source);
     }
 
     /**

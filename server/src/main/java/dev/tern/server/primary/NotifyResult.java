@@ -9,8 +9,14 @@ import java.net.InetSocketAddress;
  *     {@code superseded} (a newer round for the same zone took the target over)
  * @param tries NOTIFY messages sent
  * @param detail the rcode of an error, or empty
+ * @param tsigError the TSIG error the target reported about our signature (RFC 8945 5.2), or NOERROR
  */
-public record NotifyResult(InetSocketAddress target, String result, int tries, String detail) {
+public record NotifyResult(InetSocketAddress target, String result, int tries, String detail, int tsigError) {
+    /** A result without a TSIG error. */
+    public NotifyResult(InetSocketAddress target, String result, int tries, String detail) {
+        this(target, result, tries, detail, org.xbill.DNS.Rcode.NOERROR);
+    }
+
     public boolean acknowledged() {
         return result.equals("acknowledged");
     }

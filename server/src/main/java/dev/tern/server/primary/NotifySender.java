@@ -35,8 +35,8 @@ import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.TSIG;
 import org.xbill.DNS.Type;
-import dev.tern.server.transport.Transport;
 import dev.tern.server.query.TsigErrors;
+import dev.tern.server.transport.Transport;
 
 /**
  * Sends NOTIFY (RFC 1996) over UDP from one socket and retries each target until it answers or the tries run out:
@@ -228,7 +228,7 @@ public final class NotifySender implements AutoCloseable {
             String detail = Rcode.string(rcode) + (tsigError == Rcode.NOERROR ? ""
                     : ", the secondary rejected our signature, " + TsigErrors.explain(tsigError));
             entry.end(rcode == Rcode.NOERROR ? new NotifyResult(entry.target, "acknowledged", entry.sent, "")
-                    : new NotifyResult(entry.target, "error", entry.sent, detail));
+                    : new NotifyResult(entry.target, "error", entry.sent, detail, tsigError));
         }
 
         @Override

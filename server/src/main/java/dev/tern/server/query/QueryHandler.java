@@ -152,13 +152,11 @@ public final class QueryHandler {
         }
         TSIG key = keys.apply(signature.getName());
         int error = key == null ? Rcode.BADKEY : key.verify(query, wire, null);
-        if (error != Rcode.NOERROR && query.getHeader().getOpcode() == Opcode.NOTIFY) {
-            // The NOTIFY receiver checks the zone's key itself and logs and counts what was wrong; the answer is
-            // NOTAUTH with the TSIG error, as for any signed message that fails.
-            respond(wire, tcp, source);
-            return writer.tsigError(query, error, key, query.getOPT());
-        }
         if (error != Rcode.NOERROR) {
+            if (query.getHeader().getOpcode() == Opcode.NOTIFY) {
+                // The NOTIFY receiver checks the zone's key itself, and logs and counts what was wrong.
+                respond(wire, tcp, source);
+            }
             // RFC 8945 5.2: NOTAUTH, with the TSIG error (unsigned but for BADTIME).
             return writer.tsigError(query, error, key, query.getOPT());
         }

@@ -22,8 +22,8 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.TSIG;
 import org.xbill.DNS.Type;
-import dev.tern.server.xfr.TransferResult.Failure;
 import dev.tern.server.query.TsigErrors;
+import dev.tern.server.xfr.TransferResult.Failure;
 
 /**
  * One transfer's connection: sends the query (signed when a key is given), reads the answer messages into an
@@ -111,12 +111,13 @@ final class XfrHandler extends SimpleChannelInboundHandler<ByteBuf> {
             fail(Failure.BAD_DATA, 0, "an answer that is not ours (id " + message.getHeader().getID() + ")");
             return;
         }
-        if (verifier != null && TsigErrors.reported(message) != Rcode.NOERROR) {
-            fail(Failure.TSIG, TsigErrors.reported(message), "the primary rejected the signature of the request, "
-                    + TsigErrors.explain(TsigErrors.reported(message)));
-            return;
-        }
         if (verifier != null) {
+            int reported = TsigErrors.reported(message);
+            if (reported != Rcode.NOERROR) {
+                fail(Failure.TSIG, reported, "the primary rejected the signature of the request, "
+                        + TsigErrors.explain(reported));
+                return;
+            }
             int error = verifier.verify(message, wire);
             if (error != Rcode.NOERROR) {
                 fail(Failure.TSIG, error, "TSIG " + Rcode.TSIGstring(error) + " on message "

@@ -48,11 +48,7 @@ class NotifyOutTest {
     void knotFollowsEverySqlEditThroughNotifyAndIxfrWithTsig(@TempDir Path dir) throws Exception {
         try (TernProcess tern = TernProcess.start(dir, List.of("primary=yes"), ORIGIN,
                 TransferOutTest.zone(1, 200))) {
-            sql(tern.database(), "UPDATE domains SET type = 'MASTER'",
-                    "INSERT INTO tsigkeys (name, algorithm, secret) VALUES ('notify-key', 'hmac-sha256', '"
-                            + SECRET + "')", "INSERT INTO domainmetadata (domain_id, kind, content) SELECT id,"
-                            + " 'TSIG-ALLOW-AXFR', 'notify-key' FROM domains");
-            tern.server().syncNow();
+            primaryWithKey(tern);
             Path knotDir = Files.createDirectories(dir.resolve("knot"));
             try (KnotSecondary knot = KnotSecondary.start(knotDir, "xfr.test", tern.port(),
                     "hmac-sha256:notify-key:" + SECRET)) {
@@ -108,11 +104,7 @@ class NotifyOutTest {
     @Test
     void aSecondaryThatRejectsOurSignatureIsNamedWithItsTsigError(@TempDir Path dir) throws Exception {
         try (TernProcess tern = TernProcess.start(dir, List.of("primary=yes"), ORIGIN, TransferOutTest.zone(1, 5))) {
-            sql(tern.database(), "UPDATE domains SET type = 'MASTER'",
-                    "INSERT INTO tsigkeys (name, algorithm, secret) VALUES ('notify-key', 'hmac-sha256', '"
-                            + SECRET + "')", "INSERT INTO domainmetadata (domain_id, kind, content) SELECT id,"
-                            + " 'TSIG-ALLOW-AXFR', 'notify-key' FROM domains");
-            tern.server().syncNow();
+            primaryWithKey(tern);
             Path knotDir = Files.createDirectories(dir.resolve("knot"));
             // knotd has a key of the same name with another secret.
             try (KnotSecondary knot = KnotSecondary.start(knotDir, "xfr.test", tern.port(),
@@ -128,6 +120,15 @@ class NotifyOutTest {
         }
         assertThat(List.copyOf(log.list)).anyMatch(e -> e.getFormattedMessage().matches("\\[xfr.test.] NOTIFY-out to"
                 + " 127.0.0.1:\\d+: answered NOTAUTH, the secondary rejected our signature, BADSIG: .*, serial 1"));
+    }
+
+    /** Makes the zone a primary (MASTER) one that signs its NOTIFY and transfers with notify-key. */
+    private static void primaryWithKey(TernProcess tern) throws Exception {
+        sql(tern.database(), "UPDATE domains SET type = 'MASTER'",
+                "INSERT INTO tsigkeys (name, algorithm, secret) VALUES ('notify-key', 'hmac-sha256', '" + SECRET
+                        + "')", "INSERT INTO domainmetadata (domain_id, kind, content) SELECT id, 'TSIG-ALLOW-AXFR',"
+                        + " 'notify-key' FROM domains");
+        tern.server().syncNow();
     }
 
     @Test
