@@ -76,6 +76,22 @@ final class ZoneCommand {
         return null;
     }
 
+    /** The zone's row; a zone that is not there ends the command with exit code 1 and says so. */
+    static DomainRow existing(JdbcZoneStore store, Name name) {
+        DomainRow row = find(store, name);
+        if (row == null) {
+            throw new MissingZoneException(name + " is not in the database");
+        }
+        return row;
+    }
+
+    /** A command named a zone that the database does not hold. */
+    static final class MissingZoneException extends RuntimeException {
+        MissingZoneException(String message) {
+            super(message);
+        }
+    }
+
     /** Asks a running daemon to reload the zone; says what happened. */
     void reload(Name name, PrintWriter out) {
         String reply = parent.tellDaemon("reload " + name);
@@ -92,7 +108,7 @@ final class ZoneCommand {
     int edit(Callable<Integer> body) {
         try {
             return body.call();
-        } catch (StoreException | ZoneCheckException e) {
+        } catch (StoreException | ZoneCheckException | MissingZoneException e) {
             spec.commandLine().getErr().println("ternctl zone: " + e.getMessage());
             return FAILED;
         } catch (Exception e) {
@@ -211,11 +227,7 @@ final class ZoneCommand {
             return zone.edit(() -> {
                 Name origin = zoneName(name);
                 try (JdbcZoneStore store = zone.open()) {
-                    DomainRow row = find(store, origin);
-                    if (row == null) {
-                        zone.spec.commandLine().getErr().println("ternctl zone: " + origin + " is not in the database");
-                        return FAILED;
-                    }
+                    DomainRow row = existing(store, origin);
                     ZoneSnapshot snapshot = store.load(row);
                     zone.spec.commandLine().getOut().println(origin + ": ok, serial " + snapshot.serial() + ", "
                             + snapshot.recordCount() + " records");
@@ -259,11 +271,7 @@ final class ZoneCommand {
             return zone.edit(() -> {
                 Name origin = zoneName(name);
                 try (JdbcZoneStore store = zone.open()) {
-                    DomainRow row = find(store, origin);
-                    if (row == null) {
-                        zone.spec.commandLine().getErr().println("ternctl zone: " + origin + " is not in the database");
-                        return FAILED;
-                    }
+                    DomainRow row = existing(store, origin);
                     ZoneSnapshot snapshot = store.load(row);
                     PrintWriter out = zone.spec.commandLine().getOut();
                     out.println(snapshot.soa());
@@ -300,11 +308,7 @@ final class ZoneCommand {
             return zone.edit(() -> {
                 Name origin = zoneName(name);
                 try (JdbcZoneStore store = zone.open()) {
-                    DomainRow row = find(store, origin);
-                    if (row == null) {
-                        zone.spec.commandLine().getErr().println("ternctl zone: " + origin + " is not in the database");
-                        return FAILED;
-                    }
+                    DomainRow row = existing(store, origin);
                     store.deleteZone(row);
                 }
                 PrintWriter out = zone.spec.commandLine().getOut();

@@ -2,6 +2,7 @@ package dev.tern.server.cli;
 
 import static dev.tern.server.cli.ZoneCommand.FAILED;
 import static dev.tern.server.cli.ZoneCommand.OK;
+import static dev.tern.server.cli.ZoneCommand.existing;
 import static dev.tern.server.cli.ZoneCommand.find;
 import static dev.tern.server.cli.ZoneCommand.zoneName;
 
@@ -61,11 +62,7 @@ final class ZoneTransferCommands {
                 Name origin = zoneName(name);
                 List<Primary> parsed = parse(primaries);
                 try (JdbcZoneStore store = zone.open()) {
-                    DomainRow row = find(store, origin);
-                    if (row == null) {
-                        zone.spec.commandLine().getErr().println("ternctl zone: " + origin + " is not in the database");
-                        return FAILED;
-                    }
+                    DomainRow row = existing(store, origin);
                     store.setMasters(row, Primary.toColumn(parsed));
                 }
                 PrintWriter out = zone.spec.commandLine().getOut();
@@ -95,11 +92,7 @@ final class ZoneTransferCommands {
                 Name origin = zoneName(name);
                 String kind;
                 try (JdbcZoneStore store = zone.open()) {
-                    DomainRow row = find(store, origin);
-                    if (row == null) {
-                        zone.spec.commandLine().getErr().println("ternctl zone: " + origin + " is not in the database");
-                        return FAILED;
-                    }
+                    DomainRow row = existing(store, origin);
                     SecondaryStore meta = new SecondaryStore(store.dataSource());
                     if (meta.tsigKey(key).isEmpty()) {
                         zone.spec.commandLine().getErr().println("ternctl zone: no TSIG key " + key

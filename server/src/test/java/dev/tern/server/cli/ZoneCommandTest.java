@@ -109,6 +109,12 @@ class ZoneCommandTest {
         assertThat(ternctl(database, socket, "set-tsig", "new.test", "k1").out())
                 .startsWith("new.test.: TSIG-ALLOW-AXFR k1");
         assertThat(ternctl(database, socket, "set-tsig", "new.test", "nokey").code()).isEqualTo(1);
+        for (String command : List.of("show", "check", "delete")) {
+            assertThat(ternctl(database, socket, command, "nosuch.test")).as(command)
+                    .isEqualTo(new Run(1, "", "ternctl zone: nosuch.test. is not in the database"));
+        }
+        assertThat(ternctl(database, socket, "set-primaries", "nosuch.test", "127.0.0.1").err())
+                .isEqualTo("ternctl zone: nosuch.test. is not in the database");
         assertThat(ternctl(database, socket, "list").out())
                 .isEqualTo("new.test. MASTER\ns.test. SLAVE 127.0.0.1:5302, 127.0.0.2");
 
