@@ -23,7 +23,6 @@ import dev.tern.control.cli.TernCtl;
 import dev.tern.server.store.DomainRow;
 import dev.tern.server.store.JdbcZoneStore;
 import dev.tern.server.store.StoreException;
-import dev.tern.server.zone.Node;
 import dev.tern.server.zone.ZoneCheckException;
 import dev.tern.server.zone.ZoneKind;
 import dev.tern.server.zone.ZoneSnapshot;
@@ -275,19 +274,15 @@ final class ZoneCommand {
                     ZoneSnapshot snapshot = store.load(row);
                     PrintWriter out = zone.spec.commandLine().getOut();
                     out.println(snapshot.soa());
-                    List<Name> names = new ArrayList<>(snapshot.nodes().keySet());
-                    names.sort(null);
-                    for (Name owner : names) {
-                        Node node = snapshot.node(owner);
-                        for (org.xbill.DNS.RRset rrset : node.rrsets()) {
-                            if (rrset.getType() == org.xbill.DNS.Type.SOA) {
-                                continue;
-                            }
-                            for (Record record : rrset.rrs(false)) {
-                                out.println(record);
-                            }
+                    List<Record> records = new ArrayList<>();
+                    snapshot.forEachRecord(record -> {
+                        if (record.getType() != org.xbill.DNS.Type.SOA) {
+                            records.add(record);
                         }
-                    }
+                    });
+                    records.sort(java.util.Comparator.comparing(Record::getName)
+                            .thenComparingInt(Record::getRRsetType).thenComparing(Record::toString));
+                    records.forEach(out::println);
                 }
                 return OK;
             });

@@ -8,7 +8,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.xbill.DNS.Name;
-import org.xbill.DNS.RRset;
 import org.xbill.DNS.Record;
 import dev.tern.server.secondary.Refresh;
 import dev.tern.server.secondary.ZoneWriter;
@@ -16,7 +15,6 @@ import dev.tern.server.store.DomainRow;
 import dev.tern.server.store.Journal;
 import dev.tern.server.store.ZoneStore;
 import dev.tern.server.zone.ZoneChange;
-import dev.tern.server.zone.Node;
 import dev.tern.server.zone.Zone;
 import dev.tern.server.zone.ZoneSnapshot;
 import dev.tern.server.zone.Zones;
@@ -56,11 +54,7 @@ public final class StoreZoneWriter implements ZoneWriter {
     public ZoneSnapshot apply(Name name, ZoneSnapshot base, List<ZoneChange> deltas) {
         DomainRow row = row(name);
         Set<Record> records = new HashSet<>();
-        for (Node node : base.nodes().values()) {
-            for (RRset rrset : node.rrsets()) {
-                records.addAll(rrset.rrs(false));
-            }
-        }
+        base.forEachRecord(records::add);
         List<ZoneChange> changes = new ArrayList<>();
         for (ZoneChange delta : deltas) {
             if (!records.remove(delta.from())) {

@@ -217,7 +217,7 @@ public final class QueryHandler {
             return writer.rcodeOnly(query, tcp ? Rcode.NOTIMP : Rcode.FORMERR, opt, tcp);
         }
         ZoneTable table = zones.get();
-        Answer answer = engine.answer(table, question.getName(), qtype, !tcp);
+        Answer answer = engine.answer(table, question.getName(), qtype, !tcp, ResponseWriter.dnssecOk(opt));
         long expire = -1;
         if (qtype == Type.SOA && ExpireOption.requested(opt) && answer.rcode() == Rcode.NOERROR) {
             // RFC 7314 2: EXPIRE goes only with the zone's own SOA.

@@ -1,5 +1,6 @@
 package dev.tern.server.query;
 
+import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Header;
 import org.xbill.DNS.Message;
@@ -38,15 +39,17 @@ final class ResponseWriter {
         if (answer.authoritative()) {
             response.getHeader().setFlag(Flags.AA);
         }
-        add(response, answer.answer(), Section.ANSWER);
-        add(response, answer.authority(), Section.AUTHORITY);
-        add(response, answer.additional(), Section.ADDITIONAL);
+        boolean dnssec = dnssecOk(queryOpt);
+        add(response, answer.answer(), Section.ANSWER, dnssec);
+        add(response, answer.authority(), Section.AUTHORITY, dnssec);
+        add(response, answer.additional(), Section.ADDITIONAL, dnssec);
         byte[] wire = response.toWire();
         if (wire.length <= limit) {
             return wire;
         }
         if (!answer.referral() && !answer.additional().isEmpty()) {
-            // Additional addresses are a courtesy (RFC 2181 9): drop them before truncating.
+            // Additional addresses are a courtesy (RFC 2181 9): drop them before truncating. Answer and authority
+            // are never sent without their RRSIGs (RFC 4035 3.1.1): what does not fit then is truncated.
             response.removeAllRecords(Section.ADDITIONAL);
             addOpt(response, queryOpt);
             wire = response.toWire();
@@ -126,16 +129,32 @@ final class ResponseWriter {
         if (queryOpt == null) {
             return;
         }
-        response.addRecord(expire < 0 ? new OPTRecord(udpTruncationThreshold, rcode >>> 4, 0, 0)
-                : new OPTRecord(udpTruncationThreshold, rcode >>> 4, 0, 0, ExpireOption.of(expire)),
+        // RFC 3225 3: the DO bit is copied from the query into the response.
+        int flags = dnssecOk(queryOpt) ? ExtendedFlags.DO : 0;
+        response.addRecord(expire < 0 ? new OPTRecord(udpTruncationThreshold, rcode >>> 4, 0, flags)
+                : new OPTRecord(udpTruncationThreshold, rcode >>> 4, 0, flags, ExpireOption.of(expire)),
                 Section.ADDITIONAL);
     }
 
-    private static void add(Message response, java.util.List<RRset> rrsets, int section) {
+    /**
+     * Adds the RRsets of one section: their records, and their RRSIGs when the query had DO (RFC 4035 3.1.1). A
+     * signature-only RRset is the answer to a query for type RRSIG and is sent either way.
+     */
+    private static void add(Message response, java.util.List<RRset> rrsets, int section, boolean dnssec) {
         for (RRset rrset : rrsets) {
             for (Record record : rrset.rrs(false)) {
                 response.addRecord(record, section);
             }
+            if (dnssec || rrset.size() == 0) {
+                for (Record sig : rrset.sigs()) {
+                    response.addRecord(sig, section);
+                }
+            }
         }
+    }
+
+    /** The DO bit of the query's OPT record (RFC 3225 3). */
+    static boolean dnssecOk(OPTRecord queryOpt) {
+        return queryOpt != null && (queryOpt.getFlags() & ExtendedFlags.DO) != 0;
     }
 }

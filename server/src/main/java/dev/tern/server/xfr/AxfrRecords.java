@@ -4,7 +4,6 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
-import org.xbill.DNS.RRset;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Type;
 import dev.tern.server.zone.Node;
@@ -22,7 +21,7 @@ final class AxfrRecords implements Iterator<Record> {
 
     private AxfrRecords(ZoneSnapshot snapshot) {
         this.snapshot = snapshot;
-        this.nodes = snapshot.nodes().values().iterator();
+        this.nodes = snapshot.allNodes().iterator();
         ready.add(snapshot.soa());
     }
 
@@ -52,11 +51,11 @@ final class AxfrRecords implements Iterator<Record> {
                 state = 1;
                 return;
             }
-            for (RRset rrset : nodes.next().rrsets()) {
-                if (rrset.getType() == Type.SOA && rrset.getName().equals(snapshot.origin())) {
+            for (Record record : nodes.next().records()) {
+                if (record.getType() == Type.SOA) {
                     continue;
                 }
-                ready.addAll(rrset.rrs(false));
+                ready.add(record);
             }
         }
     }

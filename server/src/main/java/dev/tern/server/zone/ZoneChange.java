@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.xbill.DNS.RRset;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Type;
@@ -47,16 +46,11 @@ public record ZoneChange(SOARecord from, SOARecord to, List<Record> removed, Lis
 
     private static Map<String, Record> keyed(ZoneSnapshot snapshot) {
         Map<String, Record> records = new HashMap<>();
-        for (Node node : snapshot.nodes().values()) {
-            for (RRset rrset : node.rrsets()) {
-                if (rrset.getType() == Type.SOA) {
-                    continue;
-                }
-                for (Record record : rrset.rrs(false)) {
-                    records.put(record.toString(), record);
-                }
+        snapshot.forEachRecord(record -> {
+            if (record.getType() != Type.SOA) {
+                records.put(record.toString(), record);
             }
-        }
+        });
         return records;
     }
 }
