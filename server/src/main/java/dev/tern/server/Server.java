@@ -248,8 +248,10 @@ public final class Server implements AutoCloseable {
         try {
             boolean loaded = worker.submit(() -> loader.reload(name)).get(60, TimeUnit.SECONDS);
             return loaded ? "Ok" : "Error: zone " + name + " is unknown, or its data is broken (the log names the row)";
+        } catch (java.util.concurrent.TimeoutException e) {
+            return "Error: reloading " + name + " did not end within 60 s; it goes on (see the log)";
         } catch (Exception e) {
-            return "Error: reloading " + name + " failed: " + e.getMessage();
+            return "Error: reloading " + name + " failed: " + dev.tern.server.zone.Problems.describe(e);
         }
     }
 
@@ -312,7 +314,9 @@ public final class Server implements AutoCloseable {
             }
             updateZoneGauges();
         } catch (RuntimeException e) {
-            logger.error("checking the database for changes failed; will try again", e);
+            logger.error("checking the database for changes failed, will try again at the next poll: {}",
+                    dev.tern.server.zone.Problems.describe(e));
+            logger.debug("database check failure", e);
         }
     }
 

@@ -46,6 +46,19 @@ public final class PdnsRecordFormat {
         return Record.fromString(owner, code, DClass.IN, ttl, text, Name.root);
     }
 
+    /**
+     * What a parser said was wrong, without the parser's position prefix ({@code <none>:1: }), starting lower case,
+     * for a sentence about the row.
+     */
+    public static String problem(Exception e) {
+        String message = e.getMessage() == null ? "no reason given" : e.getMessage();
+        message = message.replaceAll("^(<none>:\\d+: )+", "").trim();
+        if (message.isEmpty()) {
+            return "no reason given";
+        }
+        return Character.toLowerCase(message.charAt(0)) + message.substring(1);
+    }
+
     /** The row PowerDNS would write for this record. */
     public static RecordRow toRow(Record record) {
         String type = Type.string(record.getType());
