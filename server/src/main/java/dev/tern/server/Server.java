@@ -47,6 +47,7 @@ import dev.tern.server.query.QueryHandler;
 import dev.tern.server.query.ServerIdentity;
 import dev.tern.server.store.JdbcZoneStore;
 import dev.tern.server.transport.DnsListeners;
+import dev.tern.server.rdata.RecordTypes;
 import dev.tern.server.transport.ListenerSettings;
 import dev.tern.server.zone.Zones;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -86,6 +87,7 @@ public final class Server implements AutoCloseable {
 
     /** Starts everything; on failure, what was started is stopped again and the exception thrown. */
     public Server start(boolean demo) throws InterruptedException {
+        RecordTypes.register();
         try {
             store = JdbcZoneStore.openSqlite(Path.of(config.get(Settings.GSQLITE3_DATABASE)),
                     config.get(Settings.GSQLITE3_BUSY_TIMEOUT), config.get(Settings.DEFAULT_TTL));

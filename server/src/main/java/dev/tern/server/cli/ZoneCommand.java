@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 import dev.tern.config.Settings;
 import dev.tern.control.cli.TernCtl;
+import dev.tern.server.rdata.RecordTypes;
 import dev.tern.server.store.DomainRow;
 import dev.tern.server.store.JdbcZoneStore;
 import dev.tern.server.store.StoreException;
@@ -146,6 +147,7 @@ final class ZoneCommand {
             return zone.edit(() -> {
                 Name origin = zoneName(name);
                 List<Record> records = new ArrayList<>();
+                RecordTypes.register();
                 try (Master master = new Master(Files.newInputStream(file), origin, 3600)) {
                     for (Record record = master.nextRecord(); record != null; record = master.nextRecord()) {
                         records.add(record);
