@@ -25,10 +25,18 @@ public final class Node {
     static final Node EMPTY_NON_TERMINAL = new Node(Map.of(), Set.of());
 
     private final Map<Integer, RRset> rrsets;
+    private final List<RRset> withData;
     private final Set<Integer> brokenTypes;
 
     Node(Map<Integer, RRset> rrsets, Set<Integer> brokenTypes) {
         this.rrsets = Collections.unmodifiableMap(new LinkedHashMap<>(rrsets));
+        List<RRset> data = new ArrayList<>(rrsets.size());
+        for (RRset rrset : rrsets.values()) {
+            if (rrset.size() > 0) {
+                data.add(rrset);
+            }
+        }
+        this.withData = List.copyOf(data);
         this.brokenTypes = Set.copyOf(brokenTypes);
     }
 
@@ -40,12 +48,6 @@ public final class Node {
 
     /** Every RRset with records at this name (RRSIGs travel with the RRset they cover). */
     public Collection<RRset> rrsets() {
-        List<RRset> withData = new ArrayList<>(rrsets.size());
-        for (RRset rrset : rrsets.values()) {
-            if (rrset.size() > 0) {
-                withData.add(rrset);
-            }
-        }
         return withData;
     }
 
