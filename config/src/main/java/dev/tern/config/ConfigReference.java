@@ -20,7 +20,16 @@ public final class ConfigReference {
             "query-local-address", "Used for the SOA queries and transfers of secondary zones; a zone's"
                     + " `AXFR-SOURCE` metadata overrides it.",
             "allow-notify-from", "Differs from PowerDNS, where this setting filters every NOTIFY: in Tern a"
-                    + " zone's own primaries are always accepted, and these addresses in addition.");
+                    + " zone's own primaries are always accepted, and these addresses in addition.",
+            "version-string", "`dig @SERVER version.bind CH TXT` (or `version.server`, or PowerDNS's `version.pdns`)"
+                    + " gets one TXT record, class CH, TTL 5, AA set: `full` answers `Tern` and the version that"
+                    + " `ternd --version` prints, `powerdns` answers `Served by Tern`, any other text is sent as"
+                    + " written. `anonymous` answers SERVFAIL with no record, as PowerDNS does. Other names and types"
+                    + " of class CH are REFUSED.",
+            "server-id", "`dig @SERVER id.server CH TXT` (or `hostname.bind`) gets one TXT record with this text,"
+                    + " class CH, TTL 5, AA set; a query with an empty EDNS NSID option (`dig +nsid`) gets it as"
+                    + " the NSID of any answer (RFC 5001). The host name is read once, at start. With `disabled`,"
+                    + " `id.server` and `hostname.bind` are REFUSED, as PowerDNS does, and no answer carries an NSID.");
 
     private ConfigReference() {
     }

@@ -24,10 +24,10 @@ final class PowerDnsSettings {
             "max-tcp-connections-per-client", "max-tcp-transactions-per-conn", "negquery-cache-ttl",
             "non-local-bind", "outgoing-axfr-expand-alias", "overload-queue-length",
             "query-cache-ttl", "query-logging", "resolver", "retrieval-threads", "reuseport", "secondary-check-signature-freshness", "security-poll-suffix",
-            "send-signed-notify", "server-id", "setgid", "setuid", "signing-threads", "slave",
+            "send-signed-notify", "setgid", "setuid", "signing-threads", "slave",
             "slave-cycle-interval", "slave-renotify", "socket-dir-mode", "superslave", "tcp-control-address",
             "tcp-control-port", "tcp-control-range", "tcp-control-secret", "tcp-fast-open", "traceback-handler",
-            "trusted-notification-proxy", "udp-truncation-threshold-v6", "version-string",
+            "trusted-notification-proxy", "udp-truncation-threshold-v6",
             "webserver-allow-from", "webserver-password", "write-pid",
             "xfr-cycle-interval", "zone-cache-refresh-interval",
             "zone-metadata-cache-ttl");

@@ -34,6 +34,14 @@ public final class Settings {
     public static final Setting<List<InetAddress>> QUERY_LOCAL_ADDRESS = addressList("query-local-address", "",
             "Source addresses for outgoing queries and transfers (one IPv4, one IPv6); empty lets the kernel choose");
 
+    // Identity
+    public static final Setting<String> VERSION_STRING = string("version-string", "full",
+            "Answer to CH TXT version.bind and version.server: full (Tern and its version), powerdns (Tern without"
+                    + " the version), anonymous (SERVFAIL), or any other text, sent as written");
+    public static final Setting<String> SERVER_ID = string("server-id", "",
+            "Answer to CH TXT id.server and hostname.bind, and the EDNS NSID (RFC 5001); empty means the host name,"
+                    + " disabled turns all three off");
+
     // Storage
     public static final Setting<String> LAUNCH = string("launch", "gsqlite3",
             "Backend to serve from; Tern speaks gsqlite3 (PowerDNS's SQLite schema)");

@@ -44,6 +44,7 @@ import dev.tern.server.xfr.SoaQuery;
 import dev.tern.server.xfr.XfrClient;
 import dev.tern.server.zone.ZoneKind;
 import dev.tern.server.query.QueryHandler;
+import dev.tern.server.query.ServerIdentity;
 import dev.tern.server.store.JdbcZoneStore;
 import dev.tern.server.transport.DnsListeners;
 import dev.tern.server.transport.ListenerSettings;
@@ -109,7 +110,8 @@ public final class Server implements AutoCloseable {
             }
             startControl();
             QueryHandler queries = new QueryHandler(zones::table, config.get(Settings.UDP_TRUNCATION_THRESHOLD),
-                    notifies);
+                    notifies, ServerIdentity.of(config.get(Settings.VERSION_STRING), config.get(Settings.SERVER_ID),
+                            Version.string(), ServerIdentity.hostName()));
             xfrOut = new XfrOut(zones::table, policies, new TransferAcl(config.get(Settings.DISABLE_AXFR),
                     config.get(Settings.ALLOW_AXFR_IPS)), new XfrOut.Limits(config.get(Settings.XFR_OUT_MAX_CONCURRENT),
                     config.get(Settings.XFR_OUT_MAX_PER_CLIENT)), metrics, clock);

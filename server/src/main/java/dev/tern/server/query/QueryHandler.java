@@ -37,6 +37,7 @@ public final class QueryHandler {
     private final AnswerEngine engine = new AnswerEngine();
     private final ResponseWriter writer;
     private final NotifyReceiver notifies;
+    private final ServerIdentity identity;
     private volatile TransferHandoff transfers;
     private volatile Function<Name, TSIG> keys = name -> null;
     private volatile QueryObserver observer = QueryObserver.NONE;
@@ -46,8 +47,15 @@ public final class QueryHandler {
     }
 
     public QueryHandler(Supplier<ZoneTable> zones, int udpTruncationThreshold, NotifyReceiver notifies) {
+        this(zones, udpTruncationThreshold, notifies, ServerIdentity.hidden());
+    }
+
+    /** @param identity what CH-class questions and NSID requests are told about this server */
+    public QueryHandler(Supplier<ZoneTable> zones, int udpTruncationThreshold, NotifyReceiver notifies,
+                        ServerIdentity identity) {
         this.zones = requireNonNull(zones, "zones");
-        this.writer = new ResponseWriter(udpTruncationThreshold);
+        this.identity = requireNonNull(identity, "identity");
+        this.writer = new ResponseWriter(udpTruncationThreshold, identity);
         this.notifies = requireNonNull(notifies, "notifies");
     }
 
@@ -209,6 +217,10 @@ public final class QueryHandler {
         }
         Record question = query.getQuestion();
         int qtype = question.getType();
+        if (question.getDClass() == DClass.CH) {
+            // version.bind, id.server and the like (RFC 4892); every other CH question is REFUSED there.
+            return writer.write(query, identity.answer(question.getName(), qtype), opt, tcp);
+        }
         if (question.getDClass() != DClass.IN && question.getDClass() != DClass.ANY) {
             return writer.rcodeOnly(query, Rcode.REFUSED, opt, tcp);
         }

@@ -1,10 +1,14 @@
 package dev.tern.server.query;
 
+import java.util.ArrayList;
+import java.util.List;
+import org.xbill.DNS.EDNSOption;
 import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Header;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.Opcode;
 import org.xbill.DNS.RRset;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Rcode;
@@ -16,16 +20,19 @@ import dev.tern.server.answer.Answer;
  * Encodes an {@link Answer} as the response to a query: header flags, the question as asked (qname case kept),
  * the OPT record when the query had one, and the size limit. Over UDP the limit is min(the client's EDNS size,
  * {@code udp-truncation-threshold}), and 512 without EDNS (RFC 1035 4.2.1, RFC 6891 6.2.5); an answer that does
- * not fit loses its optional additional data first, then is sent empty with TC set.
+ * not fit loses its optional additional data first, then is sent empty with TC set. The OPT record carries the
+ * NSID when the query asked for it ({@link ServerIdentity#nsid}).
  */
 final class ResponseWriter {
     private static final int NO_EDNS_LIMIT = 512;
     private static final int TCP_LIMIT = 65535;
 
     private final int udpTruncationThreshold;
+    private final ServerIdentity identity;
 
-    ResponseWriter(int udpTruncationThreshold) {
+    ResponseWriter(int udpTruncationThreshold, ServerIdentity identity) {
         this.udpTruncationThreshold = udpTruncationThreshold;
+        this.identity = identity;
     }
 
     byte[] write(Message query, Answer answer, OPTRecord queryOpt, boolean tcp) {
@@ -105,10 +112,13 @@ final class ResponseWriter {
         Header header = response.getHeader();
         header.setFlag(Flags.QR);
         header.setOpcode(queryHeader.getOpcode());
-        if (queryHeader.getFlag(Flags.RD)) {
+        // RD and CD are echoed (RFC 1035 4.1.1, RFC 4035 3.1.6), except in NOTIMP for an opcode we do not serve:
+        // that echoes no flag of the query, as BIND answers it.
+        boolean echo = rcode != Rcode.NOTIMP || queryHeader.getOpcode() == Opcode.QUERY;
+        if (echo && queryHeader.getFlag(Flags.RD)) {
             header.setFlag(Flags.RD);
         }
-        if (queryHeader.getFlag(Flags.CD)) {
+        if (echo && queryHeader.getFlag(Flags.CD)) {
             header.setFlag(Flags.CD);
         }
         Record question = query.getQuestion();
@@ -131,16 +141,18 @@ final class ResponseWriter {
         }
         // RFC 3225 3: the DO bit is copied from the query into the response.
         int flags = dnssecOk(queryOpt) ? ExtendedFlags.DO : 0;
-        response.addRecord(expire < 0 ? new OPTRecord(udpTruncationThreshold, rcode >>> 4, 0, flags)
-                : new OPTRecord(udpTruncationThreshold, rcode >>> 4, 0, flags, ExpireOption.of(expire)),
-                Section.ADDITIONAL);
+        List<EDNSOption> options = new ArrayList<>(identity.nsid(queryOpt));
+        if (expire >= 0) {
+            options.add(ExpireOption.of(expire));
+        }
+        response.addRecord(new OPTRecord(udpTruncationThreshold, rcode >>> 4, 0, flags, options), Section.ADDITIONAL);
     }
 
     /**
      * Adds the RRsets of one section: their records, and their RRSIGs when the query had DO (RFC 4035 3.1.1). A
      * signature-only RRset is the answer to a query for type RRSIG and is sent either way.
      */
-    private static void add(Message response, java.util.List<RRset> rrsets, int section, boolean dnssec) {
+    private static void add(Message response, List<RRset> rrsets, int section, boolean dnssec) {
         for (RRset rrset : rrsets) {
             for (Record record : rrset.rrs(false)) {
                 response.addRecord(record, section);

@@ -43,14 +43,27 @@ class AnswerEngineTest {
             "sub      DS    12345 13 2 0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF",
             "ns.sub   A     192.0.2.54",
             "nods     NS    ns1.example.net.",
-            "*        TXT   \"apex wildcard\"");
+            "*        TXT   \"apex wildcard\"",
+            "dname    DNAME other.org.",
+            "longdn   DNAME " + "a".repeat(63) + "." + "b".repeat(63) + "." + "c".repeat(63) + ".other.org.",
+            "tocross  CNAME www.other.org.",
+            "svc      HTTPS 1 . alpn=h2",
+            "svc      A     192.0.2.70",
+            "alias-svc HTTPS 0 svc",
+            "naptr    NAPTR 100 10 \"S\" \"SIP+D2U\" \"\" _sip._udp",
+            "_sip._udp SRV  10 60 5060 mail",
+            "child    NS    ns1",
+            "child    DS    54321 13 2 0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF");
 
     private static final String SOA = "example.com. 300 SOA ns1.example.com. hostmaster.example.com. 2024010101 7200"
             + " 3600 1209600 300";
 
     private final ZoneTable zones = TestZones.table(
             "example.com.", EXAMPLE,
-            "other.org.", "@ 60 SOA ns hm 1 2 3 4 5\n@ NS ns.example.com.\n@ A 198.51.100.1\n");
+            "other.org.", "@ 60 SOA ns hm 1 2 3 4 5\n@ NS ns.example.com.\n@ A 198.51.100.1\nwww A 198.51.100.80\n",
+            "child.example.com.", "@ 60 SOA ns1.example.com. hm 7 2 3 4 5\n@ NS ns1.example.com.\n@ A 192.0.2.77\n");
+
+    private static final String LONG_LABELS = "x".repeat(63) + "." + "y".repeat(63) + ".";
 
     record Case(String qname, String qtype, int rcode, boolean aa, List<String> answer, List<String> authority,
                 List<String> additional) {
@@ -160,6 +173,43 @@ class AnswerEngineTest {
                         List.of(), List.of()),
                 c("nx.other.org.", "A", Rcode.NXDOMAIN, true, List.of(),
                         List.of("other.org. 5 SOA ns.other.org. hm.other.org. 1 2 3 4 5"), List.of()),
+                // DNAME (RFC 6672): the DNAME, a synthesized CNAME, and the chain goes on in the zone it points to
+                c("x.dname.example.com.", "A", Rcode.NXDOMAIN, true,
+                        List.of("dname.example.com. 3600 DNAME other.org.", "x.dname.example.com. 3600 CNAME x.other.org."),
+                        List.of("other.org. 5 SOA ns.other.org. hm.other.org. 1 2 3 4 5"), List.of()),
+                c("www.dname.example.com.", "A", Rcode.NOERROR, true,
+                        List.of("dname.example.com. 3600 DNAME other.org.",
+                                "www.dname.example.com. 3600 CNAME www.other.org.", "www.other.org. 3600 A 198.51.100.80"),
+                        List.of(), List.of()),
+                c("dname.example.com.", "DNAME", Rcode.NOERROR, true,
+                        List.of("dname.example.com. 3600 DNAME other.org."), List.of(), List.of()),
+                // a substitution longer than 255 octets is YXDOMAIN, with the DNAME
+                c(LONG_LABELS + "longdn.example.com.", "A", Rcode.YXDOMAIN, true,
+                        List.of("longdn.example.com. 3600 DNAME " + "a".repeat(63) + "." + "b".repeat(63) + "."
+                                + "c".repeat(63) + ".other.org."), List.of(), List.of()),
+                // a CNAME into another zone served here is followed there, as BIND and PowerDNS do
+                c("tocross.example.com.", "A", Rcode.NOERROR, true,
+                        List.of("tocross.example.com. 3600 CNAME www.other.org.", "www.other.org. 3600 A 198.51.100.80"),
+                        List.of(), List.of()),
+                // DS at a cut whose child zone is served here too: the parent answers (RFC 4035 3.1.4.1)
+                c("child.example.com.", "DS", Rcode.NOERROR, true,
+                        List.of("child.example.com. 3600 DS 54321 13 2 0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF"
+                                + "0123456789ABCDEF"), List.of(), List.of()),
+                c("child.example.com.", "SOA", Rcode.NOERROR, true,
+                        List.of("child.example.com. 60 SOA ns1.example.com. hm.child.example.com. 7 2 3 4 5"),
+                        List.of(), List.of()),
+                // SVCB/HTTPS (RFC 9460 4): the target's addresses, "." being the owner; AliasMode adds the target's RRset
+                c("svc.example.com.", "HTTPS", Rcode.NOERROR, true,
+                        List.of("svc.example.com. 3600 HTTPS 1 . alpn=h2"), List.of(),
+                        List.of("svc.example.com. 3600 A 192.0.2.70")),
+                c("alias-svc.example.com.", "HTTPS", Rcode.NOERROR, true,
+                        List.of("alias-svc.example.com. 3600 HTTPS 0 svc.example.com."), List.of(),
+                        List.of("svc.example.com. 3600 HTTPS 1 . alpn=h2", "svc.example.com. 3600 A 192.0.2.70")),
+                // NAPTR "S" -> SRV -> addresses
+                c("naptr.example.com.", "NAPTR", Rcode.NOERROR, true,
+                        List.of("naptr.example.com. 3600 NAPTR 100 10 \"S\" \"SIP+D2U\" \"\" _sip._udp.example.com."),
+                        List.of(), List.of("_sip._udp.example.com. 3600 SRV 10 60 5060 mail.example.com.",
+                                "mail.example.com. 3600 A 192.0.2.25")),
                 // ANY over TCP: every RRset
                 c("mail.example.com.", "ANY", Rcode.NOERROR, true, List.of("mail.example.com. 3600 A 192.0.2.25"),
                         List.of(), List.of()));
