@@ -22,6 +22,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,6 +35,7 @@ import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Rcode;
+import org.xbill.DNS.RRSIGRecord;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.SimpleResolver;
@@ -51,6 +53,8 @@ import dev.tern.server.testing.KnotSigningPrimary.SignedZone;
  */
 class KnotDnssecDifferentialTest {
     private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(2);
+    /** A backstop over the resolver's own timeout, so no wait is unbounded. */
+    private static final Duration ANSWER_LIMIT = QUERY_TIMEOUT.multipliedBy(3);
     /** A ternd that stops answering must not make the run last minutes: stop asking after this many timeouts. */
     private static final int MAX_TIMEOUTS = 10;
     private static final int SHOWN_DIFFERENCES = 40;
@@ -120,8 +124,10 @@ class KnotDnssecDifferentialTest {
                             + " follows the RRset picked",
                     (way, q, knot, tern, knotd) -> q.qtype() == Type.ANY && way != Way.TCP_DO
                             && sameSection(knot, tern, Section.AUTHORITY)
-                            && rrsetTypes(knot).size() == 1 && rrsetTypes(tern).size() == 1
-                            && matchesKnotdPerType(way, q, tern, knotd)),
+                            && rrsetsOnlyIn(tern, knot).size() == 1 && rrsetsOnlyIn(knot, tern).size() == 1
+                            && rrsetsOnlyIn(tern, knot).iterator().next().name()
+                                    .equals(rrsetsOnlyIn(knot, tern).iterator().next().name())
+                            && matchesKnotd(way, q, rrsetsOnlyIn(tern, knot), tern, knotd)),
             new Deliberate("ANY over TCP",
                     "ANY over TCP: ternd answers every RRset at the name, as BIND does (RFC 8482 4.4: a"
                             + " conventional answer where it cannot amplify), knotd one RRset on every transport;"
@@ -129,9 +135,20 @@ class KnotDnssecDifferentialTest {
                             + " section follows the RRsets given",
                     (way, q, knot, tern, knotd) -> q.qtype() == Type.ANY && way == Way.TCP_DO
                             && sameSection(knot, tern, Section.AUTHORITY)
-                            && records(tern, Section.ANSWER).keySet().containsAll(
-                                    records(knot, Section.ANSWER).keySet())
-                            && matchesKnotdPerType(way, q, tern, knotd)),
+                            && rrsetsOnlyIn(knot, tern).isEmpty()
+                            && matchesKnotd(way, q, rrsetsOnlyIn(tern, knot), tern, knotd)),
+            new Deliberate("NSEC at a wildcard",
+                    "qtype NSEC at a name the wildcard answers (NSEC zone): both synthesize the wildcard's NSEC,"
+                            + " ternd also adds the NSEC proving the qname itself does not exist, as for every"
+                            + " wildcard answer (RFC 4035 3.1.3.3); knotd leaves it out",
+                    (way, q, knot, tern, knotd) -> q.qtype() == Type.NSEC && q.denial() == Denial.NSEC
+                            && sameSection(knot, tern, Section.ANSWER)
+                            && sameSection(knot, tern, Section.ADDITIONAL)
+                            && records(tern, Section.AUTHORITY).keySet().containsAll(
+                                    records(knot, Section.AUTHORITY).keySet())
+                            && tern.getSection(Section.AUTHORITY).stream().allMatch(r -> r.getRRsetType() == Type.NSEC)
+                            && tern.getSection(Section.ANSWER).stream().anyMatch(r -> r instanceof RRSIGRecord sig
+                                    && sig.getLabels() < r.getName().labels() - (r.getName().isWild() ? 2 : 1))),
             new Deliberate("qtype RRSIG",
                     "qtype RRSIG: knotd answers the RRSIGs of one RRset, as it does for ANY; ternd every RRSIG at"
                             + " the name (RFC 4035 leaves it open: no validator asks for RRSIGs alone)",
@@ -147,40 +164,44 @@ class KnotDnssecDifferentialTest {
         return records(knot, section).keySet().equals(records(tern, section).keySet());
     }
 
-    /** The types of the RRsets in the answer section, RRSIGs counted with the type they cover. */
-    private static Set<Integer> rrsetTypes(Message message) {
-        Set<Integer> types = new TreeSet<>();
-        for (Record record : message.getSection(Section.ANSWER)) {
-            types.add(record.getRRsetType());
-        }
-        return types;
+    /** An RRset's owner and type (an RRSIG counts with the type it covers). */
+    record RRsetKey(Name name, int type) {
     }
 
-    /** Whether each RRset in ternd's answer is exactly what knotd answers when asked for that type. */
-    private static boolean matchesKnotdPerType(Way way, Question q, Message tern, Asker knotd) throws Exception {
-        for (int type : rrsetTypes(tern)) {
+    /** The answer-section RRsets of {@code a} that are not in {@code b} record for record. */
+    private static Set<RRsetKey> rrsetsOnlyIn(Message a, Message b) {
+        Set<String> inB = records(b, Section.ANSWER).keySet();
+        Set<RRsetKey> only = new LinkedHashSet<>();
+        for (Record record : a.getSection(Section.ANSWER)) {
+            if (!inB.contains(HexFormat.of().formatHex(record.toWireCanonical()))) {
+                only.add(new RRsetKey(record.getName(), record.getRRsetType()));
+            }
+        }
+        return only;
+    }
+
+    /** Whether each of these RRsets in ternd's answer is exactly what knotd answers when asked for it. */
+    private static boolean matchesKnotd(Way way, Question q, Set<RRsetKey> rrsets, Message tern, Asker knotd)
+            throws Exception {
+        for (RRsetKey rrset : rrsets) {
             Message direct = knotd.ask(way == Way.UDP_NO_DO ? Way.UDP_NO_DO : Way.TCP_DO,
-                    new Question(q.zone(), q.denial(), q.qname(), type, "ANY check")).get();
-            if (direct == null) {
-                return false;
-            }
-            Map<String, String> expected = new TreeMap<>();
-            for (Record record : direct.getSection(Section.ANSWER)) {
-                if (record.getName().equals(q.qname()) && record.getRRsetType() == type) {
-                    expected.put(HexFormat.of().formatHex(record.toWireCanonical()), record.toString());
-                }
-            }
-            Map<String, String> given = new TreeMap<>();
-            for (Record record : tern.getSection(Section.ANSWER)) {
-                if (record.getRRsetType() == type) {
-                    given.put(HexFormat.of().formatHex(record.toWireCanonical()), record.toString());
-                }
-            }
-            if (expected.isEmpty() || !expected.keySet().equals(given.keySet())) {
+                    new Question(q.zone(), q.denial(), rrset.name(), rrset.type(), "ANY check"))
+                    .get(ANSWER_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+            if (direct == null || !rrset(direct, rrset).equals(rrset(tern, rrset)) || rrset(tern, rrset).isEmpty()) {
                 return false;
             }
         }
         return true;
+    }
+
+    private static Set<String> rrset(Message message, RRsetKey key) {
+        Set<String> records = new TreeSet<>();
+        for (Record record : message.getSection(Section.ANSWER)) {
+            if (record.getName().equals(key.name()) && record.getRRsetType() == key.type()) {
+                records.add(HexFormat.of().formatHex(record.toWireCanonical()));
+            }
+        }
+        return records;
     }
 
     @Test
@@ -220,12 +241,12 @@ class KnotDnssecDifferentialTest {
                 for (int i = 0; i < batch.size(); i++) {
                     Question question = batch.get(i);
                     asked.merge(way, 1, Integer::sum);
-                    Message theirs = fromKnot.get(i).get();
+                    Message theirs = fromKnot.get(i).get(ANSWER_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
                     if (theirs == null) {
                         fail("knotd did not answer " + way.label + " " + question + " within " + QUERY_TIMEOUT
                                 + ": " + lab.knot.log());
                     }
-                    Message ours = fromTern.get(i).get();
+                    Message ours = fromTern.get(i).get(ANSWER_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
                     if (ours == null) {
                         differences.add(way.label + " " + question + " (" + question.role() + "): ternd sent no"
                                 + " answer within " + QUERY_TIMEOUT);
@@ -272,8 +293,9 @@ class KnotDnssecDifferentialTest {
     /**
      * The questions for one zone, from its signed records: the apex with {@link #CORE_TYPES}; every other owner name
      * and empty non-terminal with the types it holds and A, MX, DS, NSEC, NSEC3, RRSIG and ANY; a child and a
-     * sibling of each, the NSEC3 owner names and random labels with fewer types; the unsigned child below the
-     * insecure delegation, a mixed-case name and a name outside every zone.
+     * sibling of each, the NSEC3 owner names and random labels with fewer types; names the wildcard, the DNAME
+     * and the delegations answer for, the unsigned child below {@code island}, a mixed-case name and a name
+     * outside every zone.
      */
     static List<Question> questions(String zone, Denial denial, List<Record> records) throws IOException {
         Name apex = Name.fromString(zone + ".");
@@ -282,7 +304,7 @@ class KnotDnssecDifferentialTest {
         Map<Name, Set<Integer>> typesAt = new TreeMap<>();
         for (Record record : records) {
             if (record.getType() == Type.NSEC3 || (record.getType() == Type.RRSIG
-                    && ((org.xbill.DNS.RRSIGRecord) record).getTypeCovered() == Type.NSEC3)) {
+                    && ((RRSIGRecord) record).getTypeCovered() == Type.NSEC3)) {
                 nsec3Owners.add(record.getName());
                 continue;
             }
@@ -330,6 +352,13 @@ class KnotDnssecDifferentialTest {
                     List.of(Type.A, nsecType), "random label");
         }
         List<Integer> fewer = List.of(Type.A, Type.AAAA, Type.TXT, Type.DS, nsecType, Type.ANY);
+        List<Integer> wildcard = List.of(Type.A, Type.TXT, Type.MX, Type.AAAA, Type.NSEC, Type.NSEC3, Type.RRSIG,
+                Type.ANY);
+        add(questions, zone, denial, Name.fromString("host.wild." + zone + "."), wildcard, "wildcard");
+        add(questions, zone, denial, Name.fromString("a.b.wild." + zone + "."), wildcard, "wildcard, two deep");
+        add(questions, zone, denial, Name.fromString("x.dn." + zone + "."), fewer, "below the DNAME");
+        add(questions, zone, denial, Name.fromString("nothere.dn." + zone + "."), fewer, "below the DNAME");
+        add(questions, zone, denial, Name.fromString("a.b.insecure." + zone + "."), fewer, "below a delegation");
         add(questions, zone, denial, Name.fromString("host.island." + zone + "."), fewer, "below island");
         add(questions, zone, denial, Name.fromString("WwW." + zone.toUpperCase(Locale.ROOT) + "."),
                 List.of(Type.A, Type.RRSIG, Type.NSEC), "mixed case");
