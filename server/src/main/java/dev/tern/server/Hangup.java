@@ -26,7 +26,7 @@ final class Hangup {
                 server.syncNow();
             } catch (Exception e) {
                 logger.error("SIGHUP: re-reading the database failed: {}; the zones served are unchanged",
-                        e.toString());
+                        dev.tern.server.zone.Problems.describe(e));
             }
         });
     }

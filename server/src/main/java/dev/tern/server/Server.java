@@ -47,6 +47,7 @@ import dev.tern.server.query.QueryHandler;
 import dev.tern.server.query.ServerIdentity;
 import dev.tern.server.store.JdbcZoneStore;
 import dev.tern.server.transport.DnsListeners;
+import dev.tern.server.rdata.RecordTypes;
 import dev.tern.server.transport.ListenerSettings;
 import dev.tern.server.zone.Zones;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -86,6 +87,7 @@ public final class Server implements AutoCloseable {
 
     /** Starts everything; on failure, what was started is stopped again and the exception thrown. */
     public Server start(boolean demo) throws InterruptedException {
+        RecordTypes.register();
         try {
             store = JdbcZoneStore.openSqlite(Path.of(config.get(Settings.GSQLITE3_DATABASE)),
                     config.get(Settings.GSQLITE3_BUSY_TIMEOUT), config.get(Settings.DEFAULT_TTL));
@@ -248,8 +250,10 @@ public final class Server implements AutoCloseable {
         try {
             boolean loaded = worker.submit(() -> loader.reload(name)).get(60, TimeUnit.SECONDS);
             return loaded ? "Ok" : "Error: zone " + name + " is unknown, or its data is broken (the log names the row)";
+        } catch (java.util.concurrent.TimeoutException e) {
+            return "Error: reloading " + name + " did not end within 60 s; it goes on (see the log)";
         } catch (Exception e) {
-            return "Error: reloading " + name + " failed: " + e.getMessage();
+            return "Error: reloading " + name + " failed: " + dev.tern.server.zone.Problems.describe(e);
         }
     }
 
@@ -312,7 +316,9 @@ public final class Server implements AutoCloseable {
             }
             updateZoneGauges();
         } catch (RuntimeException e) {
-            logger.error("checking the database for changes failed; will try again", e);
+            logger.error("checking the database for changes failed, will try again at the next poll: {}",
+                    dev.tern.server.zone.Problems.describe(e));
+            logger.debug("database check failure", e);
         }
     }
 

@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 import dev.tern.config.Settings;
 import dev.tern.control.cli.TernCtl;
+import dev.tern.server.rdata.RecordTypes;
 import dev.tern.server.store.DomainRow;
 import dev.tern.server.store.JdbcZoneStore;
 import dev.tern.server.store.StoreException;
@@ -111,9 +112,17 @@ final class ZoneCommand {
             spec.commandLine().getErr().println("ternctl zone: " + e.getMessage());
             return FAILED;
         } catch (Exception e) {
-            spec.commandLine().getErr().println("ternctl zone: " + e);
+            spec.commandLine().getErr().println("ternctl zone: failed unexpectedly: "
+                    + dev.tern.server.zone.Problems.describe(e));
             return FAILED;
         }
+    }
+
+    /** What ternd serves otherwise than stored: each row it cannot read, and a need for online signing. */
+    static List<String> problems(ZoneSnapshot snapshot) {
+        List<String> problems = new ArrayList<>(snapshot.brokenRows());
+        snapshot.signingProblem().ifPresent(problems::add);
+        return problems;
     }
 
     @Command(name = "load", mixinStandardHelpOptions = true,
@@ -138,6 +147,7 @@ final class ZoneCommand {
             return zone.edit(() -> {
                 Name origin = zoneName(name);
                 List<Record> records = new ArrayList<>();
+                RecordTypes.register();
                 try (Master master = new Master(Files.newInputStream(file), origin, 3600)) {
                     for (Record record = master.nextRecord(); record != null; record = master.nextRecord()) {
                         records.add(record);
@@ -213,7 +223,8 @@ final class ZoneCommand {
     }
 
     @Command(name = "check", mixinStandardHelpOptions = true,
-            description = "Check a zone's data as ternd would load it; exit 1 with the offending row when broken.")
+            description = "Check a zone's data as ternd would load it; exit 1 listing every row that cannot be read,"
+                    + " or when the zone would need online signing.")
     static final class Check implements Callable<Integer> {
         @ParentCommand
         ZoneCommand zone;
@@ -228,10 +239,21 @@ final class ZoneCommand {
                 try (JdbcZoneStore store = zone.open()) {
                     DomainRow row = existing(store, origin);
                     ZoneSnapshot snapshot = store.load(row);
-                    zone.spec.commandLine().getOut().println(origin + ": ok, serial " + snapshot.serial() + ", "
-                            + snapshot.recordCount() + " records");
+                    PrintWriter out = zone.spec.commandLine().getOut();
+                    List<String> problems = problems(snapshot);
+                    if (problems.isEmpty()) {
+                        out.println(origin + ": ok, serial " + snapshot.serial() + ", " + snapshot.recordCount()
+                                + " records");
+                        return OK;
+                    }
+                    int broken = snapshot.brokenRows().size();
+                    out.println(origin + ": served with problems, serial " + snapshot.serial() + ", "
+                            + snapshot.recordCount() + " records" + (broken == 0 ? "" : ", " + broken + " row"
+                            + (broken == 1 ? "" : "s") + " that cannot be read")
+                            + (snapshot.signingProblem().isPresent() ? ", served unsigned" : ""));
+                    problems.forEach(problem -> out.println("  " + problem));
+                    return FAILED;
                 }
-                return OK;
             });
         }
     }
@@ -273,6 +295,9 @@ final class ZoneCommand {
                     DomainRow row = existing(store, origin);
                     ZoneSnapshot snapshot = store.load(row);
                     PrintWriter out = zone.spec.commandLine().getOut();
+                    for (String problem : problems(snapshot)) {
+                        zone.spec.commandLine().getErr().println("ternctl zone show: " + problem);
+                    }
                     out.println(snapshot.soa());
                     List<Record> records = new ArrayList<>();
                     snapshot.forEachRecord(record -> {

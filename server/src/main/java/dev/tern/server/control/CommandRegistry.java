@@ -37,8 +37,10 @@ public final class CommandRegistry {
         try {
             return entry.command().run(request.args());
         } catch (Exception e) {
-            logger.error("control command '{}' failed", request.line(), e);
-            return "Error: " + request.command().toLowerCase(java.util.Locale.ROOT) + " failed: " + e.getMessage();
+            String problem = dev.tern.server.zone.Problems.describe(e);
+            logger.error("control command '{}' failed: {}", request.line(), problem);
+            logger.debug("control command failure", e);
+            return "Error: " + request.command().toLowerCase(java.util.Locale.ROOT) + " failed: " + problem;
         }
     }
 

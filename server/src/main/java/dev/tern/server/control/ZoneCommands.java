@@ -175,6 +175,15 @@ final class ZoneCommands {
                 .append(zone.isExpired() ? " (expired: answering SERVFAIL)" : "").append('\n');
         Long stored = storedSerial.apply(zone.name());
         reply.append("stored serial: ").append(stored == null ? "none" : Long.toString(stored)).append('\n');
+        if (snapshot != null) {
+            reply.append("broken rows: ").append(snapshot.brokenRows().size()).append(snapshot.brokenRows().isEmpty()
+                    ? "" : " (their names answer SERVFAIL for their types; transfers out are refused)").append('\n');
+            for (String row : snapshot.brokenRows()) {
+                reply.append("  ").append(row).append('\n');
+            }
+            snapshot.signingProblem().ifPresent(problem -> reply.append("signing: served unsigned: ")
+                    .append(problem).append('\n'));
+        }
         Secondaries.Status status = secondaries == null ? null : secondaries.status(zone.name());
         if (status == null) {
             return;

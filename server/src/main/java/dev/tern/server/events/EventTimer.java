@@ -55,7 +55,9 @@ public final class EventTimer implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
-                logger.error("zone timer: unexpected failure, continuing", e);
+                logger.error("zone timer: handing due events to the workers failed unexpectedly, continuing: {}"
+                        + " (a bug in Tern; the debug log has the details)", dev.tern.server.zone.Problems.describe(e));
+                logger.debug("zone timer failure", e);
             }
         }
     }

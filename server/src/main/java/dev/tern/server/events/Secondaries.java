@@ -29,7 +29,9 @@ import dev.tern.server.secondary.SoaTimers;
 import dev.tern.server.store.DomainRow;
 import dev.tern.server.store.SecondaryState;
 import dev.tern.server.store.SecondaryStore;
+import dev.tern.server.store.StoreException;
 import dev.tern.server.store.ZoneStore;
+import dev.tern.server.zone.Problems;
 import dev.tern.server.zone.Zone;
 import dev.tern.server.zone.ZoneKind;
 import dev.tern.server.zone.ZoneSnapshot;
@@ -178,16 +180,36 @@ public final class Secondaries implements EventHandler, NotifyReceiver {
     }
 
     private void refresh(Name name, Zone zone, SecondaryZone secondary) {
-        SecondaryZone.Config config = secondary.config;
-        if (config.tsigName() != null && config.tsig() == null) {
-            config = config(new DomainRow(zone.id(), name, zone.kind(), Primary.toColumn(config.primaries()), null));
-            secondary.config = config;
-        }
         List<java.util.concurrent.CompletableFuture<RefreshOutcome>> waiting = new ArrayList<>(secondary.waiters);
         secondary.waiters.removeAll(waiting);
-        ZoneSnapshot before = zone.snapshot();
-        RefreshOutcome outcome = refresh.run(name, before, secondary.primariesInOrder(), config.tsig(), true,
-                config.source());
+        RefreshOutcome outcome;
+        try {
+            SecondaryZone.Config config = secondary.config;
+            if (config.tsigName() != null && config.tsig() == null) {
+                config = config(new DomainRow(zone.id(), name, zone.kind(), Primary.toColumn(config.primaries()),
+                        null));
+                secondary.config = config;
+            }
+            outcome = refresh.run(name, zone.snapshot(), secondary.primariesInOrder(), config.tsig(), true,
+                    config.source());
+        } catch (RuntimeException e) {
+            // A bug (or the database failing under the metadata): it still ends as a failed refresh, so a waiting
+            // operator hears of it at once and the zone gets its retry, instead of a lost event and a timeout.
+            logger.debug("[{}] refresh failed", name, e);
+            outcome = new RefreshOutcome.Failed(List.of(new RefreshOutcome.Attempt(null, "refresh",
+                    dev.tern.server.xfr.TransferResult.Failure.INTERNAL, "an unexpected error inside Tern: "
+                    + Problems.describe(e) + " (the debug log has the details)")));
+        }
+        try {
+            plan(name, zone, secondary, outcome);
+        } finally {
+            RefreshOutcome told = outcome;
+            waiting.forEach(waiter -> waiter.complete(told));
+        }
+    }
+
+    /** Records an outcome and plans what follows it: the next refresh (or retry) and the expiry. */
+    private void plan(Name name, Zone zone, SecondaryZone secondary, RefreshOutcome outcome) {
         secondary.notifiedBy = null;
         secondary.lastOutcome = outcome;
         remember(secondary, outcome);
@@ -224,9 +246,13 @@ public final class Secondaries implements EventHandler, NotifyReceiver {
         secondary.state = next;
         zone.setExpireAt(next.expireAt());
         secondary.lastCheck = now;
-        stateStore.save(next, next.failures() == 0);
         events.plan(name, EventType.REFRESH, next.nextRefresh());
-        waiting.forEach(waiter -> waiter.complete(outcome));
+        try {
+            stateStore.save(next, next.failures() == 0);
+        } catch (StoreException e) {
+            logger.warn("[{}] the refresh timers are not saved, so a restart checks the zone at once: {}", name,
+                    e.getMessage());
+        }
     }
 
     /** Why a refresh cannot be requested for a zone, or null when it can. */

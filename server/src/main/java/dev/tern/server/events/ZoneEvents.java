@@ -153,7 +153,9 @@ public final class ZoneEvents {
         try {
             handler.handle(zone, type);
         } catch (RuntimeException e) {
-            logger.error("[{}] {} failed unexpectedly; the zone keeps its state", zone, type, e);
+            logger.error("[{}] {} failed unexpectedly, the zone keeps what it serves: {} (a bug in Tern; the debug"
+                    + " log has the details)", zone, type, dev.tern.server.zone.Problems.describe(e));
+            logger.debug("[{}] {} failure", zone, type, e);
         } finally {
             synchronized (lock) {
                 running.remove(zone);

@@ -13,6 +13,7 @@ import org.xbill.DNS.Name;
 import dev.tern.server.store.DomainRow;
 import dev.tern.server.store.StoreException;
 import dev.tern.server.store.ZoneStore;
+import dev.tern.server.zone.Problems;
 import dev.tern.server.zone.Zone;
 import dev.tern.server.zone.ZoneCheckException;
 import dev.tern.server.zone.ZoneSnapshot;
@@ -20,8 +21,10 @@ import dev.tern.server.zone.ZoneTable;
 import dev.tern.server.zone.Zones;
 
 /**
- * The LOAD path: compares the zone list and apex SOAs in SQL with what is served, and loads what changed. A zone
- * whose data fails its checks keeps serving its last good snapshot; the log names the offending row. Not
+ * The LOAD path: compares the zone list and apex SOAs in SQL with what is served, and loads what changed. A row
+ * that cannot be read is served as broken (its name answers SERVFAIL for its type; {@link ZonePublisher} logs it);
+ * a zone whose data fails its checks as a whole (no readable SOA) keeps serving its last good snapshot, and the log
+ * names the offending row. Not
  * thread-safe: one worker thread calls {@link #sync()}.
  */
 public final class ZoneLoader {
@@ -113,8 +116,10 @@ public final class ZoneLoader {
         try {
             ZoneSnapshot snapshot = store.load(row);
             publisher.publish(zone, snapshot);
-            logger.info("[{}] loaded: serial {}, {} records", zone.name(), snapshot.serial(),
-                    snapshot.recordCount());
+            int broken = snapshot.brokenRows().size();
+            logger.info("[{}] loaded: serial {}, {} records{}", zone.name(), snapshot.serial(),
+                    snapshot.recordCount(), broken == 0 ? "" : ", " + broken + " row" + (broken == 1 ? "" : "s")
+                            + " that cannot be read");
             return true;
         } catch (ZoneCheckException e) {
             if (previous == null) {
@@ -126,6 +131,13 @@ public final class ZoneLoader {
         } catch (StoreException e) {
             logger.warn("[{}] cannot be read now, will try again: {}", zone.name(), e.getMessage());
             seenSoa.remove(row.id());
+        } catch (RuntimeException e) {
+            // A bug, not bad data: say so in words, keep what is served, and leave the trace for debug logging.
+            logger.error("[{}] {}: loading from the database failed unexpectedly ({}); this is a bug in Tern,"
+                    + " please report it with the debug log", zone.name(), previous == null
+                    ? "not loaded, answering SERVFAIL" : "not reloaded, still serving serial " + previous.serial(),
+                    Problems.describe(e));
+            logger.debug("[{}] load failure", zone.name(), e);
         }
         return false;
     }

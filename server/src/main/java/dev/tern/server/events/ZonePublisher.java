@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import dev.tern.server.secondary.Serials;
@@ -16,8 +18,9 @@ import dev.tern.server.zone.ZoneSnapshot;
 /**
  * The one way a new snapshot becomes the served one, whoever made it (a LOAD after an edit in SQL, an AXFR or IXFR
  * in): journals the change from the previous serial when nobody did (so IXFR-out can answer it), hands the zone its
- * history, publishes the snapshot, then tells the listener (a primary zone whose serial went up is notified). Worker
- * thread only.
+ * history, publishes the snapshot, then tells the listener (a primary zone whose serial went up is notified). Says in
+ * the log what is served other than stored: each row that cannot be read, once per serial (not at every reload of
+ * the same data), and a zone that would need online signing, at every load. Worker thread only.
  */
 public final class ZonePublisher {
     private static final Logger logger = LoggerFactory.getLogger(ZonePublisher.class);
@@ -33,6 +36,11 @@ public final class ZonePublisher {
     private final long journalBytes;
     private final Clock clock;
     private volatile Listener listener = (zone, previous, next) -> { };
+    /** The broken rows last reported per zone id, with their serial, so the same ones are not logged again. */
+    private final Map<Long, Reported> reported = new ConcurrentHashMap<>();
+
+    private record Reported(long serial, List<String> rows) {
+    }
 
     public ZonePublisher(Journal journal, int journalDepth, long journalBytes, Clock clock) {
         this.journal = requireNonNull(journal, "journal");
@@ -64,7 +72,23 @@ public final class ZonePublisher {
             zone.setHistory(List.of());
         }
         zone.publish(next);
+        report(zone, next);
         listener.published(zone, previous, next);
+    }
+
+    private void report(Zone zone, ZoneSnapshot next) {
+        Reported now = new Reported(next.serial(), next.brokenRows());
+        Reported before = reported.put(zone.id(), now);
+        if (!next.brokenRows().isEmpty() && !now.equals(before)) {
+            for (String row : next.brokenRows()) {
+                logger.error("[{}] serial {}: {}", zone.name(), next.serial(), row);
+            }
+            logger.error("[{}] serial {} is served without {} row{} it cannot read; transfers out are refused"
+                    + " until they are fixed (ternctl zone check {} lists them)", zone.name(), next.serial(),
+                    next.brokenRows().size(), next.brokenRows().size() == 1 ? "" : "s", zone.name());
+        }
+        next.signingProblem().ifPresent(problem -> logger.error("[{}] serial {} served unsigned: {}", zone.name(),
+                next.serial(), problem));
     }
 
     /** The longest run of journaled changes, each starting where the one before ended, that ends at {@code serial}. */

@@ -20,6 +20,7 @@ import dev.tern.server.xfr.TransferRequest;
 import dev.tern.server.xfr.TransferResult;
 import dev.tern.server.xfr.TransferResult.Failure;
 import dev.tern.server.xfr.XfrClient;
+import dev.tern.server.zone.Problems;
 import dev.tern.server.zone.ZoneCheckException;
 import dev.tern.server.zone.ZoneSnapshot;
 
@@ -167,6 +168,14 @@ public final class Refresh {
             attempts.add(new RefreshOutcome.Attempt(primary, "apply", Failure.BAD_DATA,
                     "cannot write the transferred zone, old zone kept: " + e.getMessage()));
             return null;
+        } catch (RuntimeException e) {
+            // A bug, not the primary's fault: the refresh still ends in an outcome (so the retry timer and a waiting
+            // 'ternctl retrieve' hear of it), the old zone stays, and the trace goes to the debug log.
+            logger.debug("[{}] {}-in from {}: applying the transferred data failed", zone, step, primary, e);
+            attempts.add(new RefreshOutcome.Attempt(primary, "apply", Failure.INTERNAL,
+                    "applying the transferred zone failed unexpectedly, old zone kept: " + Problems.describe(e)
+                            + " (a bug in Tern; the debug log has the details)"));
+            return null;
         }
         TransferResult.Failed failed = (TransferResult.Failed) result;
         String detail = failed.detail();
@@ -198,8 +207,15 @@ public final class Refresh {
     private TransferResult await(TransferRequest request) {
         try {
             return client.transfer(request).get(request.deadline().toMillis() + 5000, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            return new TransferResult.Failed(Failure.DEADLINE, 0, "transfer did not end: " + e,
+        } catch (ExecutionException e) {
+            logger.debug("[{}] {}-in from {} failed", request.zone(), Type.string(request.qtype()),
+                    request.primary(), e);
+            return new TransferResult.Failed(Failure.INTERNAL, 0, "the transfer failed unexpectedly: "
+                    + Problems.describe(e) + " (a bug in Tern; the debug log has the details)",
+                    new dev.tern.server.xfr.TransferStats(0, 0, request.deadline(), request.mss(), ""));
+        } catch (TimeoutException e) {
+            return new TransferResult.Failed(Failure.DEADLINE, 0, "the transfer did not end within "
+                    + (request.deadline().toSeconds() + 5) + " s",
                     new dev.tern.server.xfr.TransferStats(0, 0, request.deadline(), request.mss(), ""));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

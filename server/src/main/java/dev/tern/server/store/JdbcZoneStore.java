@@ -20,6 +20,8 @@ import org.slf4j.LoggerFactory;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.Type;
+import dev.tern.server.zone.Node;
 import dev.tern.server.zone.ZoneCheckException;
 import dev.tern.server.zone.ZoneKind;
 import dev.tern.server.zone.ZoneSnapshot;
@@ -117,41 +119,125 @@ public final class JdbcZoneStore implements ZoneStore {
     @Override
     public ZoneSnapshot load(DomainRow domain) {
         ZoneSnapshotBuilder builder = new ZoneSnapshotBuilder(domain.name());
-        try (Connection connection = pool.getConnection();
-             PreparedStatement statement = connection.prepareStatement(RECORDS)) {
-            statement.setLong(1, domain.id());
-            try (ResultSet result = statement.executeQuery()) {
-                while (result.next()) {
-                    addRow(builder, result);
+        try (Connection connection = pool.getConnection()) {
+            try (PreparedStatement statement = connection.prepareStatement(RECORDS)) {
+                statement.setLong(1, domain.id());
+                try (ResultSet result = statement.executeQuery()) {
+                    while (result.next()) {
+                        addRow(builder, result);
+                    }
                 }
             }
+            checkSigning(connection, domain, builder);
         } catch (SQLException e) {
             throw new StoreException("reading the records of zone " + domain.name(), e);
         }
         return builder.build();
     }
 
+    /**
+     * Adds one row. A row that cannot be read does not stop the zone: it is recorded as broken, so its name answers
+     * SERVFAIL for its type (every type when the type is unknown too) and every other name is served. Only the apex
+     * SOA is needed whole: without it the zone cannot be served at all.
+     */
     private void addRow(ZoneSnapshotBuilder builder, ResultSet result) throws SQLException {
+        Name zone = builder.origin();
         long id = result.getLong(1);
         String name = result.getString(2);
         String type = result.getString(3);
         String content = result.getString(4);
         long ttl = result.getObject(5) == null ? defaultTtl : result.getLong(5);
         int prio = result.getInt(6);
-        String row = "records row " + id + " (" + name + " " + type + " '" + content + "')";
+        String row = "records row " + id + " of zone " + zone + " (" + name + " " + type + " '" + content + "')";
+        Name owner;
         try {
             if (name == null) {
-                throw new IOException("the name column is empty");
+                throw new TextParseException("the name column is empty");
             }
-            Name owner = PdnsRecordFormat.parseOwner(name);
-            if (type == null || type.isEmpty()) {
-                builder.addName(owner);
-                return;
-            }
-            Record record = PdnsRecordFormat.toRecord(owner, type, content, ttl, prio);
-            builder.add(record, row);
+            owner = PdnsRecordFormat.parseOwner(name);
+        } catch (TextParseException e) {
+            builder.addBrokenRow(broken(row, "the owner name does not parse ("
+                    + PdnsRecordFormat.problem(e) + ")", "it is not served"));
+            return;
+        }
+        if (!owner.subdomain(zone)) {
+            builder.addBrokenRow(broken(row, "the owner is outside the zone", "it is not served"));
+            return;
+        }
+        if (type == null || type.isEmpty()) {
+            builder.addName(owner);
+            return;
+        }
+        int code = Type.value(type, true);
+        if (code < 0) {
+            builder.addBroken(owner, Node.ANY_TYPE, broken(row, "'" + type + "' is not a record type Tern"
+                    + " knows", owner + " answers SERVFAIL for every type"));
+            return;
+        }
+        Record record;
+        try {
+            record = PdnsRecordFormat.toRecord(owner, type, content, ttl, prio);
         } catch (IOException | IllegalArgumentException e) {
-            throw new ZoneCheckException(row + ": " + e.getMessage());
+            if (code == Type.SOA && owner.equals(zone)) {
+                throw new ZoneCheckException(row + ": the apex SOA does not parse (" + PdnsRecordFormat.problem(e)
+                        + "); a zone is not served without its SOA");
+            }
+            builder.addBroken(owner, code, broken(row, "the content does not parse ("
+                    + PdnsRecordFormat.problem(e) + ")", owner + " answers SERVFAIL for " + type));
+            return;
+        }
+        if (code == Type.SOA && !owner.equals(zone)) {
+            builder.addBroken(owner, code, broken(row, "an SOA belongs only at the apex " + zone,
+                    owner + " answers SERVFAIL for SOA"));
+            return;
+        }
+        builder.add(record, row);
+    }
+
+    /** One broken row in words: the zone, the row (id, owner, type, content), what is wrong, and what follows. */
+    private static String broken(String row, String problem, String consequence) {
+        return row + " cannot be read: " + problem + "; " + consequence;
+    }
+
+    /**
+     * PowerDNS signs a zone online when it has active keys in {@code cryptokeys} and no {@code PRESIGNED=1}
+     * metadata. Tern does not sign: such a zone is served as stored, unsigned, and the snapshot says so.
+     */
+    private static void checkSigning(Connection connection, DomainRow domain, ZoneSnapshotBuilder builder)
+            throws SQLException {
+        if (!tableExists(connection, "cryptokeys") || !tableExists(connection, "domainmetadata")) {
+            return;
+        }
+        int activeKeys;
+        boolean presigned = false;
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT count(*) FROM cryptokeys WHERE domain_id = ? AND active = 1")) {
+            statement.setLong(1, domain.id());
+            try (ResultSet result = statement.executeQuery()) {
+                activeKeys = result.next() ? result.getInt(1) : 0;
+            }
+        }
+        if (activeKeys == 0) {
+            return;
+        }
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT content FROM domainmetadata WHERE domain_id = ? AND kind = 'PRESIGNED'")) {
+            statement.setLong(1, domain.id());
+            try (ResultSet result = statement.executeQuery()) {
+                while (result.next()) {
+                    presigned |= "1".equals(result.getString(1) == null ? null : result.getString(1).trim());
+                }
+            }
+        }
+        if (!presigned) {
+            builder.signingProblem("zone " + domain.name() + " has " + activeKeys + " active key"
+                    + (activeKeys == 1 ? "" : "s") + " in cryptokeys and no PRESIGNED=1 metadata, so PowerDNS"
+                    + " would sign it online; Tern does not sign, and serves the stored records as they are, without"
+                    + " DNSKEY or fresh RRSIGs (if the parent zone holds a DS for it, validating resolvers will"
+                    + " answer SERVFAIL for it). Sign it elsewhere and load the signed zone with PRESIGNED=1"
+                    + " (pdnsutil set-presigned), or deactivate the keys after removing the DS"
+                    + " (pdnsutil deactivate-zone-key), or keep PowerDNS as the signing primary and make Tern its"
+                    + " secondary");
         }
     }
 

@@ -11,6 +11,7 @@ import java.util.Collection;
 import java.util.List;
 import javax.sql.DataSource;
 import org.xbill.DNS.Name;
+import dev.tern.server.rdata.RecordTypes;
 import dev.tern.server.zone.ZoneChange;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
@@ -21,6 +22,11 @@ import org.xbill.DNS.SOARecord;
  * IXFR-out. Rows are written as PowerDNS writes them; the empty non-terminal rows are recomputed.
  */
 public final class Journal {
+    static {
+        // The journal is parsed as master-file text.
+        RecordTypes.register();
+    }
+
     private static final String DDL = "CREATE TABLE IF NOT EXISTS tern_journal (id INTEGER PRIMARY KEY,"
             + " domain_id INTEGER NOT NULL, serial_from INTEGER NOT NULL, serial_to INTEGER NOT NULL,"
             + " removed TEXT NOT NULL, added TEXT NOT NULL, applied_at INTEGER NOT NULL)";

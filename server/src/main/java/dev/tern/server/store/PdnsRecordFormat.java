@@ -2,24 +2,40 @@ package dev.tern.server.store;
 
 import java.io.IOException;
 import java.util.Locale;
-import io.netty.util.NetUtil;
-import org.xbill.DNS.AAAARecord;
+import java.util.Set;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
-import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.SRVRecord;
+import org.xbill.DNS.Section;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
+import org.xbill.DNS.utils.base16;
+import dev.tern.server.rdata.RecordTypes;
 
 /**
  * PowerDNS's record format in SQL ({@code ../shared/reference/powerdns.md} 1.3): owner names lower case without
  * the trailing dot (the root is {@code .}), names inside content without trailing dots, MX and SRV priority in
- * {@code prio} and not in {@code content}, {@code prio=0} for every other type, unknown types as {@code TYPEnnn}
- * with RFC 3597 content.
+ * {@code prio} and not in {@code content}, {@code prio=0} for every other type, types PowerDNS does not know as
+ * {@code TYPEnnn} with RFC 3597 content. {@link #toRow} writes what PowerDNS 4.7 writes after an AXFR (checked
+ * against {@code pdns_server} and {@code pdnsutil} by {@code PdnsRecordFormatTest}); {@link #toRecord} also reads
+ * the looser text {@code pdnsutil load-zone} leaves.
  */
 public final class PdnsRecordFormat {
+    static {
+        RecordTypes.register();
+    }
+
+    /** The types PowerDNS 4.7 has a record class for; it stores any other as {@code TYPEnnn}. */
+    private static final Set<Integer> POWERDNS_TYPES = Set.of(Type.A, Type.NS, Type.CNAME, Type.SOA, Type.MB,
+            Type.MG, Type.MR, Type.PTR, Type.HINFO, Type.MINFO, Type.MX, Type.TXT, Type.RP, Type.AFSDB, Type.KEY,
+            Type.AAAA, Type.LOC, Type.SRV, Type.NAPTR, Type.KX, Type.CERT, Type.DNAME, Type.APL, Type.DS,
+            Type.SSHFP, Type.IPSECKEY, Type.RRSIG, Type.NSEC, Type.DNSKEY, Type.DHCID, Type.NSEC3, Type.NSEC3PARAM,
+            Type.TLSA, Type.SMIMEA, Type.CDS, Type.CDNSKEY, Type.OPENPGPKEY, Type.CSYNC, Type.ZONEMD, Type.SVCB,
+            Type.HTTPS, Type.SPF, Type.NID, Type.L32, Type.L64, Type.LP, Type.EUI48, Type.EUI64, Type.URI,
+            Type.CAA, Type.DLV, Type.RKEY, RecordTypes.ALIAS);
+
     private PdnsRecordFormat() {
     }
 
@@ -33,70 +49,68 @@ public final class PdnsRecordFormat {
         return Name.fromString(column, Name.root);
     }
 
-    /** Builds a record from the columns of one row. */
+    /**
+     * Builds a record from the columns of one row. Names in content are absolute with or without the trailing dot,
+     * as PowerDNS reads them: {@code pdnsutil load-zone} leaves a relative name of most types as written, and
+     * PowerDNS then serves it as a name under the root; so does Tern.
+     */
     public static Record toRecord(Name owner, String type, String content, long ttl, int prio) throws IOException {
         int code = Type.value(type, true);
         if (code < 0) {
             throw new IOException("unknown type '" + type + "'");
         }
-        String text = content == null ? "" : content;
+        String text = content == null ? "" : PdnsContent.toPresentation(code, content);
         if (code == Type.MX || code == Type.SRV) {
             text = prio + " " + text;
         }
         return Record.fromString(owner, code, DClass.IN, ttl, text, Name.root);
     }
 
+    /**
+     * What a parser said was wrong, without the parser's position prefix ({@code <none>:1: }), starting lower case,
+     * for a sentence about the row.
+     */
+    public static String problem(Exception e) {
+        String message = e.getMessage() == null ? "no reason given" : e.getMessage();
+        message = message.replaceAll("^(<none>:\\d+: )+", "").trim();
+        if (message.isEmpty()) {
+            return "no reason given";
+        }
+        return Character.toLowerCase(message.charAt(0)) + message.substring(1);
+    }
+
     /** The row PowerDNS would write for this record. */
     public static RecordRow toRow(Record record) {
-        String type = Type.string(record.getType());
-        String content;
-        int prio = 0;
-        if (record instanceof MXRecord) {
-            MXRecord mx = (MXRecord) record;
-            prio = mx.getPriority();
-            content = bare(mx.getTarget());
-        } else if (record instanceof SRVRecord) {
-            SRVRecord srv = (SRVRecord) record;
-            prio = srv.getPriority();
-            content = srv.getWeight() + " " + srv.getPort() + " " + bare(srv.getTarget());
-        } else if (record instanceof AAAARecord) {
-            // RFC 5952 form, as PowerDNS writes it.
-            content = NetUtil.toAddressString(((AAAARecord) record).getAddress());
-        } else if (record instanceof SOARecord) {
-            SOARecord soa = (SOARecord) record;
-            content = bare(soa.getHost()) + " " + bare(soa.getAdmin()) + " " + soa.getSerial() + " "
-                    + soa.getRefresh() + " " + soa.getRetry() + " " + soa.getExpire() + " " + soa.getMinimum();
-        } else {
-            content = contentWithoutTrailingDots(record);
+        int code = record.getType();
+        String owner = ownerColumn(record.getName());
+        if (!POWERDNS_TYPES.contains(code)) {
+            return new RecordRow(owner, "TYPE" + code, unknown(record), record.getTTL(), 0);
         }
-        return new RecordRow(ownerColumn(record.getName()), type, content, record.getTTL(), prio);
-    }
-
-    private static String contentWithoutTrailingDots(Record record) {
-        String text = record.rdataToString();
-        switch (record.getType()) {
-            case Type.NS: case Type.CNAME: case Type.PTR: case Type.DNAME: case Type.NAPTR:
-                // The last field is a name (for NAPTR, the replacement).
-                return stripFinalDot(text);
-            case Type.SVCB: case Type.HTTPS: case Type.AFSDB: case Type.KX: case Type.RT: {
-                // priority, then the target name, then parameters.
-                String[] parts = text.split(" ", 3);
-                if (parts.length >= 2) {
-                    parts[1] = stripFinalDot(parts[1]);
-                }
-                return String.join(" ", parts);
-            }
-            default:
-                return text;
+        if (record instanceof MXRecord mx) {
+            return new RecordRow(owner, "MX", bare(mx.getTarget()), record.getTTL(), mx.getPriority());
         }
+        if (record instanceof SRVRecord srv) {
+            return new RecordRow(owner, "SRV", srv.getWeight() + " " + srv.getPort() + " " + bare(srv.getTarget()),
+                    record.getTTL(), srv.getPriority());
+        }
+        return new RecordRow(owner, pdnsTypeName(code), PdnsContent.of(record), record.getTTL(), 0);
     }
 
-    private static String stripFinalDot(String text) {
-        return text.length() > 1 && text.endsWith(".") && !text.endsWith("\\.")
-                ? text.substring(0, text.length() - 1) : text;
+    /** PowerDNS's name of a type: its mnemonic when it knows the type, else {@code TYPEnnn}. */
+    static String pdnsTypeName(int type) {
+        return POWERDNS_TYPES.contains(type) ? Type.string(type) : "TYPE" + type;
     }
 
-    private static String bare(Name name) {
+    /** RFC 3597 5 generic content, {@code \# 4 0a000001}, with the rdata exactly as on the wire. */
+    private static String unknown(Record record) {
+        byte[] wire = record.toWire(Section.ANSWER);
+        int start = record.getName().length() + 10;
+        byte[] rdata = java.util.Arrays.copyOfRange(wire, start, wire.length);
+        return rdata.length == 0 ? "\\# 0" : "\\# " + rdata.length + " " + base16.toString(rdata)
+                .toLowerCase(Locale.ROOT);
+    }
+
+    static String bare(Name name) {
         return name.equals(Name.root) ? "." : name.toString(true);
     }
 }

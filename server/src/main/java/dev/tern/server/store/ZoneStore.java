@@ -9,8 +9,9 @@ import dev.tern.server.zone.ZoneSnapshot;
 
 /**
  * The zones as stored in SQL. Every method blocks; call from worker threads only. Failures of the database are
- * {@link StoreException}s; zone data that cannot be served is a {@link dev.tern.server.zone.ZoneCheckException}
- * naming the row.
+ * {@link StoreException}s. A row that cannot be read is listed in the snapshot as broken (its name answers SERVFAIL
+ * for its type) while the rest of the zone is served; only data that makes the whole zone unservable (no readable
+ * apex SOA, a CNAME beside other data) is a {@link dev.tern.server.zone.ZoneCheckException} naming the row.
  */
 public interface ZoneStore extends AutoCloseable {
     /** Every zone with its apex SOA content: cheap enough to run every few seconds. */

@@ -70,7 +70,7 @@ public final class SoaQuery {
             if (message.toLowerCase(java.util.Locale.ROOT).contains("refused")) {
                 return new Failed(Failure.CONNECT_REFUSED, 0, "SOA query refused by the network (port closed)");
             }
-            return new Failed(Failure.NO_ANSWER, 0, "SOA query failed: " + e);
+            return new Failed(Failure.NO_ANSWER, 0, "SOA query failed: " + message);
         }
         if (tsig != null && !response.isVerified()) {
             int reported = TsigErrors.reported(response);

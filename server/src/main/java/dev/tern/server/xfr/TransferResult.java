@@ -43,6 +43,8 @@ public sealed interface TransferResult {
     /** Classes of transfer failure, each with what the operator can do about it in the log line. */
     enum Failure {
         CONNECT_REFUSED, CONNECT_TIMEOUT, NO_ANSWER, STALLED, CLOSED, RCODE, TSIG, BAD_DATA, SIZE_LIMIT, DEADLINE,
-        IXFR_ONLY_SOA
+        IXFR_ONLY_SOA,
+        /** A failure inside Tern, not on the network or in the primary's data: a bug to report. */
+        INTERNAL
     }
 }

@@ -15,6 +15,7 @@ import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import dev.tern.server.rdata.RecordTypes;
 import dev.tern.server.transport.Transport;
 
 /**
@@ -23,6 +24,11 @@ import dev.tern.server.transport.Transport;
  * primary sends), the source address, and a connect timeout. One small event-loop group serves all transfers.
  */
 public final class XfrClient implements AutoCloseable {
+    static {
+        // Transferred records are parsed from the wire.
+        RecordTypes.register();
+    }
+
     private final Transport transport = Transport.best();
     private final EventLoopGroup group = transport.newGroup(1, "xfr-io");
 

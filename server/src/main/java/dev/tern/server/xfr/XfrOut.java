@@ -39,6 +39,8 @@ import dev.tern.server.zone.ZoneTable;
  * The transfer-out side: checks a request (zone, TSIG, access, limits), then answers AXFR (RFC 5936) from one
  * snapshot, or IXFR (RFC 1995) from the zone's journaled history: one SOA when the client is up to date, the
  * condensed difference when the history reaches back to the client's serial, the whole zone AXFR-style otherwise.
+ * A zone served with rows it cannot read is not transferred (SERVFAIL): the secondary keeps its whole copy rather
+ * than take a shortened one under a serial that claims to be complete.
  * Runs on event loops; reads only immutable snapshots, histories and policies.
  */
 public final class XfrOut implements TransferHandoff {
@@ -106,6 +108,16 @@ public final class XfrOut implements TransferHandoff {
             logger.info("{}: SERVFAIL, the zone has {}", label, snapshot == null ? "no data yet" : "expired");
             return refused(query, Rcode.SERVFAIL, key, type);
         }
+        if (!snapshot.brokenRows().isEmpty() && !(type.equals("IXFR") && upToDate(query, snapshot))) {
+            // The snapshot lacks the rows it cannot read; sending it would hand the secondary a shortened zone
+            // under a serial that claims to be whole. Refused: the secondary keeps its copy and retries.
+            logger.warn("{}: SERVFAIL, serial {} has {} stored row{} that cannot be read, and a transfer would"
+                    + " send the zone without them; fix the row{} (ternctl zone check {}): {}", label,
+                    snapshot.serial(), snapshot.brokenRows().size(), snapshot.brokenRows().size() == 1 ? "" : "s",
+                    snapshot.brokenRows().size() == 1 ? "" : "s", name, String.join("; ",
+                    snapshot.brokenRows()));
+            return refused(query, Rcode.SERVFAIL, key, type);
+        }
         if (!acquire(client.getAddress())) {
             logger.warn("{}: REFUSED, {} transfers are running ({} at most, {} per client); raise"
                     + " xfr-out-max-concurrent or xfr-out-max-per-client if secondaries queue up", label,
@@ -165,6 +177,12 @@ public final class XfrOut implements TransferHandoff {
     private void release(InetAddress client) {
         running.decrementAndGet();
         perClient.computeIfPresent(client, (c, count) -> count.decrementAndGet() <= 0 ? null : count);
+    }
+
+    /** Whether an IXFR's client holds our serial already, so the answer is one SOA and no zone data. */
+    private static boolean upToDate(Message query, ZoneSnapshot snapshot) {
+        Long serial = clientSerial(query);
+        return serial != null && serial == snapshot.serial();
     }
 
     /** RFC 1995 3: the client's serial is the SOA in the authority section. */

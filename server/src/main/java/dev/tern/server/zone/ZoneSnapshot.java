@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -31,10 +32,11 @@ public final class ZoneSnapshot {
     private final NsecChain nsecChain;
     private final Nsec3Chain nsec3Chain;
     private final List<String> brokenRows;
+    private final String signingProblem;
 
     ZoneSnapshot(Name origin, SOARecord soa, Map<Name, Node> nodes, Map<Name, Node> nsec3Nodes,
                  Set<Name> delegations, int recordCount, NsecChain nsecChain, Nsec3Chain nsec3Chain,
-                 List<String> brokenRows) {
+                 List<String> brokenRows, String signingProblem) {
         this.origin = requireNonNull(origin, "origin");
         this.soa = requireNonNull(soa, "soa");
         this.nodes = Map.copyOf(nodes);
@@ -44,6 +46,7 @@ public final class ZoneSnapshot {
         this.nsecChain = nsecChain;
         this.nsec3Chain = nsec3Chain;
         this.brokenRows = List.copyOf(brokenRows);
+        this.signingProblem = signingProblem;
         this.negativeSoa = negativeSoa(soa, this.nodes.get(origin));
     }
 
@@ -120,6 +123,14 @@ public final class ZoneSnapshot {
     /** The rows that could not be read, each described in words; their names answer SERVFAIL. */
     public List<String> brokenRows() {
         return brokenRows;
+    }
+
+    /**
+     * What keeps the zone from being served signed as its store means it (keys that call for signing Tern does not
+     * do), in words; empty when nothing does.
+     */
+    public Optional<String> signingProblem() {
+        return Optional.ofNullable(signingProblem);
     }
 
     public int recordCount() {

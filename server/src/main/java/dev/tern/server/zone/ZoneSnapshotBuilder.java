@@ -33,6 +33,7 @@ public final class ZoneSnapshotBuilder {
     private final Map<Name, Map<Integer, RRset>> nsec3Names = new HashMap<>();
     private final Map<Name, Set<Integer>> broken = new HashMap<>();
     private final List<String> brokenRows = new ArrayList<>();
+    private String signingProblem;
     private SOARecord soa;
     private int recordCount;
 
@@ -103,11 +104,29 @@ public final class ZoneSnapshotBuilder {
     public ZoneSnapshotBuilder addBroken(Name owner, int type, String description) {
         requireNonNull(description, "description");
         if (!owner.subdomain(origin)) {
-            throw new ZoneCheckException(description + " (and it is outside the zone " + origin + ")");
+            return addBrokenRow(description);
         }
         broken.computeIfAbsent(owner, n -> new HashSet<>()).add(type);
         names.computeIfAbsent(owner, n -> new LinkedHashMap<>());
         brokenRows.add(description);
+        return this;
+    }
+
+    /**
+     * Records a row that could not be read and belongs to no name of the zone (its owner name does not parse, or
+     * lies outside the zone): it is only listed, for the log and {@code zone-status}; no answer changes.
+     */
+    public ZoneSnapshotBuilder addBrokenRow(String description) {
+        brokenRows.add(requireNonNull(description, "description"));
+        return this;
+    }
+
+    /**
+     * Says that the stored zone would need signing that Tern does not do (keys without signatures), so it is
+     * served as stored; the description is for the log and {@code zone-status}.
+     */
+    public ZoneSnapshotBuilder signingProblem(String description) {
+        this.signingProblem = requireNonNull(description, "description");
         return this;
     }
 
@@ -160,7 +179,8 @@ public final class ZoneSnapshotBuilder {
         Map<Name, Node> nsec3Nodes = new HashMap<>();
         nsec3Names.forEach((name, rrsets) -> nsec3Nodes.put(name, new Node(rrsets, Set.of())));
         return new ZoneSnapshot(origin, soa, nodes, nsec3Nodes, delegations, recordCount,
-                nsecs.isEmpty() ? null : new NsecChain(nsecs), nsec3Chain(nodes.get(origin)), brokenRows);
+                nsecs.isEmpty() ? null : new NsecChain(nsecs), nsec3Chain(nodes.get(origin)), brokenRows,
+                signingProblem);
     }
 
     /**

@@ -117,20 +117,21 @@ class SqlChangesTest {
                 + "UPDATE records SET content = 'ns hm 2 3600 600 86400 60' WHERE type = 'SOA';");
         await("www.base.test.", Type.A, answers("127.0.0.8"));
 
-        sql("INSERT INTO records (domain_id, name, type, content, ttl, prio, disabled, auth) VALUES"
-                + " (1, 'bad.base.test', 'A', 'not-an-address', 300, 0, 0, 1);"
-                + "UPDATE records SET content = 'ns hm 3 3600 600 86400 60' WHERE type = 'SOA';");
+        // One unreadable row is served around (BrokenRowsTest); an unreadable apex SOA keeps the last good zone.
+        sql("UPDATE records SET content = 'ns hm three 3600 600 86400 60' WHERE type = 'SOA';");
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (!logged("not reloaded") && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
         assertThat(log.list).anyMatch(e -> e.getFormattedMessage().matches("\\[base\\.test\\.] not reloaded, still"
-                + " serving serial 2: records row \\d+ \\(bad\\.base\\.test A 'not-an-address'\\): .*"));
+                + " serving serial 2: records row \\d+ of zone base\\.test\\. \\(base\\.test SOA 'ns hm three 3600 600"
+                + " 86400 60'\\): the apex SOA does not parse \\(expected an integer\\); a zone is not served without its"
+                + " SOA"));
         assertThat(ask("www.base.test.", Type.A).getSection(Section.ANSWER).get(0).rdataToString())
                 .isEqualTo("127.0.0.8");
         assertThat(ask("base.test.", Type.SOA).getSection(Section.ANSWER).get(0).rdataToString()).contains(" 2 ");
 
-        sql("DELETE FROM records WHERE name = 'bad.base.test'; DELETE FROM records WHERE type = 'SOA';");
+        sql("DELETE FROM records WHERE type = 'SOA';");
         deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (!logged("has no SOA record") && System.nanoTime() < deadline) {
             Thread.sleep(100);
