@@ -1,0 +1,533 @@
+package dev.tern.server.interop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.ExtendedFlags;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.RRSIGRecord;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.Type;
+import dev.tern.server.testing.KnotSigningPrimary.Denial;
+import dev.tern.server.testing.KnotSigningPrimary.SignedZone;
+
+/**
+ * knotd signs three zones (NSEC; NSEC3 with salt; NSEC3 with opt-out) and ternd serves them as its secondary. Both
+ * are asked the same questions, generated from the signed zone knotd transfers (every owner name and empty
+ * non-terminal with many types; a child, a sibling and random labels; the NSEC3 owner names), with DO=1 over UDP
+ * and TCP and a smaller set with DO=0. The rcode, the AA, TC, RA, AD and CD flags and every section as a set of
+ * records (OPT excluded, compared in canonical wire form with TTLs) must agree, except for the differences listed in
+ * {@link #DELIBERATE} with their reasons. The full report is written to {@code target/dnssec-differences.txt}.
+ */
+class KnotDnssecDifferentialTest {
+    private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(2);
+    /** A backstop over the resolver's own timeout, so no wait is unbounded. */
+    private static final Duration ANSWER_LIMIT = QUERY_TIMEOUT.multipliedBy(3);
+    /** A ternd that stops answering must not make the run last minutes: stop asking after this many timeouts. */
+    private static final int MAX_TIMEOUTS = 10;
+    private static final int SHOWN_DIFFERENCES = 40;
+    private static final int BATCH = 32;
+
+    private static final List<Integer> CORE_TYPES = List.of(Type.A, Type.AAAA, Type.TXT, Type.MX, Type.NS, Type.SOA,
+            Type.DS, Type.DNSKEY, Type.NSEC, Type.NSEC3, Type.NSEC3PARAM, Type.RRSIG, Type.CNAME, Type.DNAME,
+            Type.SRV, Type.ANY);
+
+    @TempDir
+    static Path dir;
+    private static SignedZoneLab lab;
+
+    @BeforeAll
+    static void start() throws Exception {
+        lab = SignedZoneLab.start(dir, List.of(SignedZoneLab.NSEC, SignedZoneLab.NSEC3, SignedZoneLab.OPT_OUT));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    /** How a question is sent: EDNS with a 1232-byte buffer in every case. */
+    enum Way {
+        UDP_DO("UDP DO=1"), TCP_DO("TCP DO=1"), UDP_NO_DO("UDP DO=0");
+
+        final String label;
+
+        Way(String label) {
+            this.label = label;
+        }
+    }
+
+    /** One question; {@code role} says how it was generated (owner, child, sibling, ...). */
+    record Question(String zone, Denial denial, Name qname, int qtype, String role) {
+        @Override
+        public String toString() {
+            return qname + " " + Type.string(qtype);
+        }
+    }
+
+    /** A rule that says a difference is intended; it may ask knotd more ({@code knotd}) to check ternd's claim. */
+    interface Applies {
+        boolean test(Way way, Question question, Message knot, Message tern, Asker knotd) throws Exception;
+    }
+
+    /** A difference we mean ({@code name} for the summary), and why. */
+    record Deliberate(String name, String reason, Applies applies) {
+    }
+
+    /**
+     * The differences we mean. Everything else fails the test. Each rule is narrow: the header (rcode and flags)
+     * must still agree, and the rule checks that the answers differ only in the way its reason describes.
+     */
+    static final List<Deliberate> DELIBERATE = List.of(
+            new Deliberate("both truncated",
+                    "both truncated over UDP: a TC answer holds whatever fitted, and the client asks again over TCP"
+                            + " (RFC 7766 5); rcode and flags are still compared",
+                    (way, q, knot, tern, knotd) -> way != Way.TCP_DO && knot.getHeader().getFlag(Flags.TC)
+                            && tern.getHeader().getFlag(Flags.TC)),
+            new Deliberate("ANY over UDP",
+                    "ANY over UDP: both answer one RRset with its RRSIGs (RFC 8482 4.1) but pick a different one;"
+                            + " ternd's RRset must equal knotd's answer for that type, and the additional section"
+                            + " follows the RRset picked",
+                    (way, q, knot, tern, knotd) -> q.qtype() == Type.ANY && way != Way.TCP_DO
+                            && sameSection(knot, tern, Section.AUTHORITY)
+                            && rrsetsOnlyIn(tern, knot).size() == 1 && rrsetsOnlyIn(knot, tern).size() == 1
+                            && rrsetsOnlyIn(tern, knot).iterator().next().name()
+                                    .equals(rrsetsOnlyIn(knot, tern).iterator().next().name())
+                            && matchesKnotd(way, q, rrsetsOnlyIn(tern, knot), tern, knotd)),
+            new Deliberate("ANY over TCP",
+                    "ANY over TCP: ternd answers every RRset at the name, as BIND does (RFC 8482 4.4: a"
+                            + " conventional answer where it cannot amplify), knotd one RRset on every transport;"
+                            + " each of ternd's RRsets must equal knotd's answer for that type, and the additional"
+                            + " section follows the RRsets given",
+                    (way, q, knot, tern, knotd) -> q.qtype() == Type.ANY && way == Way.TCP_DO
+                            && sameSection(knot, tern, Section.AUTHORITY)
+                            && rrsetsOnlyIn(knot, tern).isEmpty()
+                            && matchesKnotd(way, q, rrsetsOnlyIn(tern, knot), tern, knotd)),
+            new Deliberate("NSEC at a wildcard",
+                    "qtype NSEC at a name the wildcard answers (NSEC zone): both synthesize the wildcard's NSEC,"
+                            + " ternd also adds the NSEC proving the qname itself does not exist, as for every"
+                            + " wildcard answer (RFC 4035 3.1.3.3); knotd leaves it out",
+                    (way, q, knot, tern, knotd) -> q.qtype() == Type.NSEC && q.denial() == Denial.NSEC
+                            && sameSection(knot, tern, Section.ANSWER)
+                            && sameSection(knot, tern, Section.ADDITIONAL)
+                            && records(tern, Section.AUTHORITY).keySet().containsAll(
+                                    records(knot, Section.AUTHORITY).keySet())
+                            && tern.getSection(Section.AUTHORITY).stream().allMatch(r -> r.getRRsetType() == Type.NSEC)
+                            && tern.getSection(Section.ANSWER).stream().anyMatch(r -> r instanceof RRSIGRecord sig
+                                    && sig.getLabels() < r.getName().labels() - (r.getName().isWild() ? 2 : 1))),
+            new Deliberate("qtype RRSIG",
+                    "qtype RRSIG: knotd answers the RRSIGs of one RRset, as it does for ANY; ternd every RRSIG at"
+                            + " the name (RFC 4035 leaves it open: no validator asks for RRSIGs alone)",
+                    (way, q, knot, tern, knotd) -> q.qtype() == Type.RRSIG
+                            && sameSection(knot, tern, Section.AUTHORITY)
+                            && sameSection(knot, tern, Section.ADDITIONAL)
+                            && records(tern, Section.ANSWER).keySet().containsAll(
+                                    records(knot, Section.ANSWER).keySet())
+                            && tern.getSection(Section.ANSWER).stream().allMatch(r -> r.getType() == Type.RRSIG
+                                    && r.getName().equals(q.qname()))));
+
+    private static boolean sameSection(Message knot, Message tern, int section) {
+        return records(knot, section).keySet().equals(records(tern, section).keySet());
+    }
+
+    /** An RRset's owner and type (an RRSIG counts with the type it covers). */
+    record RRsetKey(Name name, int type) {
+    }
+
+    /** The answer-section RRsets of {@code a} that are not in {@code b} record for record. */
+    private static Set<RRsetKey> rrsetsOnlyIn(Message a, Message b) {
+        Set<String> inB = records(b, Section.ANSWER).keySet();
+        Set<RRsetKey> only = new LinkedHashSet<>();
+        for (Record record : a.getSection(Section.ANSWER)) {
+            if (!inB.contains(HexFormat.of().formatHex(record.toWireCanonical()))) {
+                only.add(new RRsetKey(record.getName(), record.getRRsetType()));
+            }
+        }
+        return only;
+    }
+
+    /** Whether each of these RRsets in ternd's answer is exactly what knotd answers when asked for it. */
+    private static boolean matchesKnotd(Way way, Question q, Set<RRsetKey> rrsets, Message tern, Asker knotd)
+            throws Exception {
+        for (RRsetKey rrset : rrsets) {
+            Message direct = knotd.ask(way == Way.UDP_NO_DO ? Way.UDP_NO_DO : Way.TCP_DO,
+                    new Question(q.zone(), q.denial(), rrset.name(), rrset.type(), "ANY check"))
+                    .get(ANSWER_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+            if (direct == null || !rrset(direct, rrset).equals(rrset(tern, rrset)) || rrset(tern, rrset).isEmpty()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Set<String> rrset(Message message, RRsetKey key) {
+        Set<String> records = new TreeSet<>();
+        for (Record record : message.getSection(Section.ANSWER)) {
+            if (record.getName().equals(key.name()) && record.getRRsetType() == key.type()) {
+                records.add(HexFormat.of().formatHex(record.toWireCanonical()));
+            }
+        }
+        return records;
+    }
+
+    @Test
+    void ternAnswersSignedZonesAsKnotdDoes() throws Exception {
+        List<Question> questions = new ArrayList<>();
+        for (SignedZone zone : lab.zones) {
+            if (zone.denial() != Denial.UNSIGNED) {
+                questions.addAll(questions(zone.zone(), zone.denial(), lab.knot.transfer(zone.zone())));
+            }
+        }
+        Asker knot = new Asker(lab.knot.port());
+        Asker tern = new Asker(lab.tern.port());
+        List<String> differences = new ArrayList<>();
+        Map<String, Integer> deliberateCounts = new TreeMap<>();
+        Map<String, Integer> kinds = new TreeMap<>();
+        Map<Way, Integer> asked = new LinkedHashMap<>();
+        int timeouts = 0;
+        long started = System.nanoTime();
+        asking:
+        for (Way way : Way.values()) {
+            // DO=0 is a smaller set: every fourth question.
+            List<Question> forWay = new ArrayList<>();
+            for (int i = 0; i < questions.size(); i++) {
+                if (way != Way.UDP_NO_DO || i % 4 == 0) {
+                    forWay.add(questions.get(i));
+                }
+            }
+            // A batch of questions in flight at once, to both servers: bounded, and a few seconds in all.
+            for (int start = 0; start < forWay.size(); start += BATCH) {
+                List<Question> batch = forWay.subList(start, Math.min(forWay.size(), start + BATCH));
+                List<CompletableFuture<Message>> fromKnot = new ArrayList<>();
+                List<CompletableFuture<Message>> fromTern = new ArrayList<>();
+                for (Question question : batch) {
+                    fromKnot.add(knot.ask(way, question));
+                    fromTern.add(tern.ask(way, question));
+                }
+                for (int i = 0; i < batch.size(); i++) {
+                    Question question = batch.get(i);
+                    asked.merge(way, 1, Integer::sum);
+                    Message theirs = fromKnot.get(i).get(ANSWER_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+                    if (theirs == null) {
+                        fail("knotd did not answer " + way.label + " " + question + " within " + QUERY_TIMEOUT
+                                + ": " + lab.knot.log());
+                    }
+                    Message ours = fromTern.get(i).get(ANSWER_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+                    if (ours == null) {
+                        differences.add(way.label + " " + question + " (" + question.role() + "): ternd sent no"
+                                + " answer within " + QUERY_TIMEOUT);
+                        kinds.merge(question.denial() + " no answer", 1, Integer::sum);
+                        if (++timeouts >= MAX_TIMEOUTS) {
+                            differences.add("stopped asking after " + timeouts + " unanswered questions");
+                            break asking;
+                        }
+                        continue;
+                    }
+                    List<String> diff = difference(theirs, ours);
+                    if (diff.isEmpty()) {
+                        continue;
+                    }
+                    String reason = deliberate(way, question, theirs, ours, knot);
+                    if (reason != null) {
+                        deliberateCounts.merge(reason, 1, Integer::sum);
+                        continue;
+                    }
+                    differences.add(way.label + " " + question + " (" + question.role() + ", " + question.denial()
+                            + "):\n    " + String.join("\n    ", diff));
+                    for (String kind : kinds(diff)) {
+                        kinds.merge(question.denial() + " " + Type.string(question.qtype()) + " " + kind, 1,
+                                Integer::sum);
+                    }
+                }
+            }
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        String summary = "asked knotd and ternd " + asked + " questions in " + String.format("%.1f", seconds)
+                + " s; deliberate differences: " + deliberateCounts + "; other differences: " + differences.size();
+        System.out.println(summary);
+        Path report = writeReport(summary, kinds, differences);
+        assertThat(asked.get(Way.UDP_DO)).as("DO=1 questions over UDP").isGreaterThanOrEqualTo(500);
+        if (!differences.isEmpty()) {
+            fail(summary + "\nby zone, qtype and difference:\n  " + kinds.entrySet().stream()
+                    .map(e -> e.getValue() + " x " + e.getKey()).reduce((a, b) -> a + "\n  " + b).orElse("")
+                    + "\nfirst " + Math.min(SHOWN_DIFFERENCES, differences.size()) + " (all in " + report
+                    + "):\n" + String.join("\n", differences.subList(0, Math.min(SHOWN_DIFFERENCES,
+                    differences.size()))));
+        }
+    }
+
+    /**
+     * The questions for one zone, from its signed records: the apex with {@link #CORE_TYPES}; every other owner name
+     * and empty non-terminal with the types it holds and A, MX, DS, NSEC, NSEC3, RRSIG and ANY; a child and a
+     * sibling of each, the NSEC3 owner names and random labels with fewer types; names the wildcard, the DNAME
+     * and the delegations answer for, the unsigned child below {@code island}, a mixed-case name and a name
+     * outside every zone.
+     */
+    static List<Question> questions(String zone, Denial denial, List<Record> records) throws IOException {
+        Name apex = Name.fromString(zone + ".");
+        Set<Name> owners = new TreeSet<>();
+        Set<Name> nsec3Owners = new TreeSet<>();
+        Map<Name, Set<Integer>> typesAt = new TreeMap<>();
+        for (Record record : records) {
+            if (record.getType() == Type.NSEC3 || (record.getType() == Type.RRSIG
+                    && ((RRSIGRecord) record).getTypeCovered() == Type.NSEC3)) {
+                nsec3Owners.add(record.getName());
+                continue;
+            }
+            owners.add(record.getName());
+            typesAt.computeIfAbsent(record.getName(), n -> new TreeSet<>()).add(record.getType());
+        }
+        Set<Name> names = new TreeSet<>(owners);
+        for (Name owner : owners) {
+            for (Name parent = parent(owner); parent != null && parent.subdomain(apex); parent = parent(parent)) {
+                names.add(parent);
+            }
+        }
+        int nsecType = denial == Denial.NSEC ? Type.NSEC : Type.NSEC3;
+        List<Question> questions = new ArrayList<>();
+        for (Name name : names) {
+            // The apex gets every type; other names the types they hold and the ones that tell answers apart.
+            Set<Integer> types = new LinkedHashSet<>(name.equals(apex) ? CORE_TYPES
+                    : List.of(Type.A, Type.MX, Type.DS, Type.NSEC, Type.NSEC3, Type.RRSIG, Type.ANY));
+            types.addAll(typesAt.getOrDefault(name, Set.of()));
+            String role = owners.contains(name) ? "owner" : "empty non-terminal";
+            for (int type : types) {
+                questions.add(new Question(zone, denial, name, type, role));
+            }
+        }
+        for (Name name : names) {
+            String first = name.getLabelString(0);
+            add(questions, zone, denial, Name.concatenate(Name.fromString("x1"), name),
+                    List.of(Type.A, nsecType), "child");
+            if (!name.equals(apex) && !first.equals("*")) {
+                add(questions, zone, denial, Name.concatenate(Name.fromString(first + "0"), parent(name)),
+                        List.of(Type.DS), "sibling");
+            }
+        }
+        for (Name name : nsec3Owners) {
+            add(questions, zone, denial, name, List.of(Type.NSEC3, Type.A), "NSEC3 owner");
+        }
+        Random random = new Random(zone.hashCode());
+        for (int i = 0; i < 4; i++) {
+            StringBuilder label = new StringBuilder();
+            int length = 1 + random.nextInt(10);
+            for (int c = 0; c < length; c++) {
+                label.append("abcdefghijklmnopqrstuvwxyz0123456789".charAt(random.nextInt(36)));
+            }
+            add(questions, zone, denial, Name.concatenate(Name.fromString(label.toString()), apex),
+                    List.of(Type.A, nsecType), "random label");
+        }
+        List<Integer> fewer = List.of(Type.A, Type.AAAA, Type.TXT, Type.DS, nsecType, Type.ANY);
+        List<Integer> wildcard = List.of(Type.A, Type.TXT, Type.MX, Type.AAAA, Type.NSEC, Type.NSEC3, Type.RRSIG,
+                Type.ANY);
+        add(questions, zone, denial, Name.fromString("host.wild." + zone + "."), wildcard, "wildcard");
+        add(questions, zone, denial, Name.fromString("a.b.wild." + zone + "."), wildcard, "wildcard, two deep");
+        add(questions, zone, denial, Name.fromString("x.dn." + zone + "."), fewer, "below the DNAME");
+        add(questions, zone, denial, Name.fromString("nothere.dn." + zone + "."), fewer, "below the DNAME");
+        add(questions, zone, denial, Name.fromString("a.b.insecure." + zone + "."), fewer, "below a delegation");
+        add(questions, zone, denial, Name.fromString("host.island." + zone + "."), fewer, "below island");
+        add(questions, zone, denial, Name.fromString("WwW." + zone.toUpperCase(Locale.ROOT) + "."),
+                List.of(Type.A, Type.RRSIG, Type.NSEC), "mixed case");
+        add(questions, zone, denial, Name.fromString("outside.invalid."), List.of(Type.A), "outside every zone");
+        return questions;
+    }
+
+    private static void add(List<Question> questions, String zone, Denial denial, Name name, List<Integer> types,
+                            String role) {
+        for (int type : types) {
+            questions.add(new Question(zone, denial, name, type, role));
+        }
+    }
+
+    private static Name parent(Name name) {
+        return name.labels() <= 1 ? null : new Name(name, 1);
+    }
+
+    static String deliberate(Way way, Question question, Message knot, Message tern, Asker knotd)
+            throws Exception {
+        if (!headerDifference(knot, tern).isEmpty()) {
+            return null;
+        }
+        for (Deliberate rule : DELIBERATE) {
+            if (rule.applies().test(way, question, knot, tern, knotd)) {
+                return rule.name();
+            }
+        }
+        return null;
+    }
+
+    /** The ways two answers differ, one line each; empty when they are equivalent. */
+    static List<String> difference(Message knot, Message tern) {
+        List<String> diffs = new ArrayList<>(headerDifference(knot, tern));
+        for (int section : new int[] {Section.ANSWER, Section.AUTHORITY, Section.ADDITIONAL}) {
+            Map<String, String> theirs = records(knot, section);
+            Map<String, String> ours = records(tern, section);
+            if (theirs.keySet().equals(ours.keySet())) {
+                continue;
+            }
+            List<String> onlyKnot = new ArrayList<>();
+            List<String> onlyTern = new ArrayList<>();
+            theirs.forEach((key, text) -> {
+                if (!ours.containsKey(key)) {
+                    onlyKnot.add(text);
+                }
+            });
+            ours.forEach((key, text) -> {
+                if (!theirs.containsKey(key)) {
+                    onlyTern.add(text);
+                }
+            });
+            String name = section == Section.ANSWER ? "ANSWER" : section == Section.AUTHORITY ? "AUTHORITY"
+                    : "ADDITIONAL";
+            for (String text : onlyKnot) {
+                diffs.add(name + " only knotd: " + text);
+            }
+            for (String text : onlyTern) {
+                diffs.add(name + " only ternd: " + text);
+            }
+        }
+        return diffs;
+    }
+
+    static List<String> headerDifference(Message knot, Message tern) {
+        List<String> diffs = new ArrayList<>();
+        if (knot.getRcode() != tern.getRcode()) {
+            diffs.add("rcode: knotd " + Rcode.string(knot.getRcode()) + ", ternd " + Rcode.string(tern.getRcode()));
+        }
+        for (int flag : new int[] {Flags.AA, Flags.TC, Flags.RA, Flags.AD, Flags.CD}) {
+            boolean a = knot.getHeader().getFlag(flag);
+            boolean b = tern.getHeader().getFlag(flag);
+            if (a != b) {
+                diffs.add(Flags.string(flag).toUpperCase(Locale.ROOT) + ": knotd " + (a ? "set" : "clear")
+                        + ", ternd " + (b ? "set" : "clear"));
+            }
+        }
+        if (tern.getHeader().getFlag(Flags.RA)) {
+            diffs.add("RA set by ternd (an authoritative-only server does not offer recursion)");
+        }
+        OPTRecord knotOpt = knot.getOPT();
+        OPTRecord ternOpt = tern.getOPT();
+        if ((knotOpt == null) != (ternOpt == null)) {
+            diffs.add("OPT: knotd " + (knotOpt == null ? "none" : "present") + ", ternd "
+                    + (ternOpt == null ? "none" : "present"));
+        } else if (knotOpt != null && (knotOpt.getFlags() & ExtendedFlags.DO) != (ternOpt.getFlags()
+                & ExtendedFlags.DO)) {
+            diffs.add("DO bit in OPT: knotd " + ((knotOpt.getFlags() & ExtendedFlags.DO) != 0) + ", ternd "
+                    + ((ternOpt.getFlags() & ExtendedFlags.DO) != 0));
+        }
+        return diffs;
+    }
+
+    /** The records of a section (OPT excluded) by canonical wire form with TTL, each with its presentation form. */
+    static Map<String, String> records(Message message, int section) {
+        Map<String, String> records = new TreeMap<>();
+        for (Record record : message.getSection(section)) {
+            if (record instanceof OPTRecord) {
+                continue;
+            }
+            records.put(HexFormat.of().formatHex(record.toWireCanonical()),
+                    record.toString().replace('\t', ' ').replaceAll(" +", " "));
+        }
+        return records;
+    }
+
+    /** Short names for the kinds of difference, for the summary. */
+    private static Set<String> kinds(List<String> diff) {
+        Set<String> kinds = new TreeSet<>();
+        for (String line : diff) {
+            if (line.contains(" only ")) {
+                String[] words = line.split(" ");
+                String type = words.length > 6 ? words[6] : "";
+                kinds.add(words[0] + " only " + words[2].replace(":", "") + " " + type);
+            } else {
+                kinds.add(line.substring(0, line.indexOf(':') > 0 ? line.indexOf(':') : line.length()));
+            }
+        }
+        return kinds;
+    }
+
+    private static Path writeReport(String summary, Map<String, Integer> kinds, List<String> differences)
+            throws IOException {
+        Path report = Path.of("target", "dnssec-differences.txt").toAbsolutePath();
+        Files.createDirectories(report.getParent());
+        StringBuilder text = new StringBuilder(summary).append("\n\nby zone, qtype and difference:\n");
+        kinds.forEach((kind, count) -> text.append("  ").append(count).append(" x ").append(kind).append('\n'));
+        text.append("\nDeliberate differences (not failures):\n");
+        for (Deliberate rule : DELIBERATE) {
+            text.append("  - ").append(rule.name()).append(": ").append(rule.reason()).append('\n');
+        }
+        text.append("\nevery difference:\n");
+        for (String difference : differences) {
+            text.append(difference).append('\n');
+        }
+        Files.writeString(report, text, StandardCharsets.UTF_8);
+        return report;
+    }
+
+    /** Asks one server on 127.0.0.1, with RD clear; returns null on a timeout. */
+    static final class Asker {
+        private final Map<Way, SimpleResolver> resolvers = new LinkedHashMap<>();
+
+        Asker(int port) throws IOException {
+            for (Way way : Way.values()) {
+                SimpleResolver resolver = new SimpleResolver("127.0.0.1");
+                resolver.setPort(port);
+                resolver.setTimeout(QUERY_TIMEOUT);
+                resolver.setTCP(way == Way.TCP_DO);
+                resolver.setIgnoreTruncation(true);
+                resolver.setEDNS(0, 1232, way == Way.UDP_NO_DO ? 0 : ExtendedFlags.DO, List.of());
+                resolvers.put(way, resolver);
+            }
+        }
+
+        /** The answer, or null when none came within the resolver's timeout. */
+        CompletableFuture<Message> ask(Way way, Question question) {
+            Message query = Message.newQuery(Record.newRecord(question.qname(), question.qtype(), DClass.IN));
+            query.getHeader().unsetFlag(Flags.RD);
+            return resolvers.get(way).sendAsync(query).toCompletableFuture().handle((answer, error) -> {
+                if (error == null) {
+                    return answer;
+                }
+                Throwable cause = error instanceof CompletionException ? error.getCause() : error;
+                if (cause instanceof SocketTimeoutException || cause instanceof TimeoutException) {
+                    return null;
+                }
+                throw new CompletionException("asking " + way.label + " " + question, cause);
+            });
+        }
+    }
+}
