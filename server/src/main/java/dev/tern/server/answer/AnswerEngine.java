@@ -166,7 +166,8 @@ public final class AnswerEngine {
             return null;
         }
         RRset cname = node.get(Type.CNAME);
-        if (cname != null) {
+        // RFC 4035 2.5: NSEC (and RRSIG, above) live beside a CNAME; a question for them stops at the CNAME's name.
+        if (cname != null && qtype != Type.NSEC) {
             RRset synthesized = withOwner(cname, owner);
             if (sections.seen(synthesized)) {
                 return null;
