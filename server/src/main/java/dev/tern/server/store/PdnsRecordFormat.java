@@ -17,7 +17,7 @@ import org.xbill.DNS.Type;
  * PowerDNS's record format in SQL ({@code ../shared/reference/powerdns.md} 1.3): owner names lower case without
  * the trailing dot (the root is {@code .}), names inside content without trailing dots, MX and SRV priority in
  * {@code prio} and not in {@code content}, {@code prio=0} for every other type, unknown types as {@code TYPEnnn}
- * with RFC 3597 content.
+ * with RFC 3597 content, DS digests in lower-case hex, the RRSIG signer without its trailing dot.
  */
 public final class PdnsRecordFormat {
     private PdnsRecordFormat() {
@@ -78,6 +78,22 @@ public final class PdnsRecordFormat {
             case Type.NS: case Type.CNAME: case Type.PTR: case Type.DNAME: case Type.NAPTR:
                 // The last field is a name (for NAPTR, the replacement).
                 return stripFinalDot(text);
+            case Type.DS: case Type.CDS: case Type.DLV: {
+                // key tag, algorithm, digest type, digest: PowerDNS writes the hex digest in lower case.
+                String[] parts = text.split(" ", 4);
+                if (parts.length == 4) {
+                    parts[3] = parts[3].toLowerCase(java.util.Locale.ROOT);
+                }
+                return String.join(" ", parts);
+            }
+            case Type.RRSIG: case Type.SIG: {
+                // type covered, algorithm, labels, original TTL, expiration, inception, key tag, signer, signature.
+                String[] parts = text.split(" ", 9);
+                if (parts.length == 9) {
+                    parts[7] = stripFinalDot(parts[7]);
+                }
+                return String.join(" ", parts);
+            }
             case Type.SVCB: case Type.HTTPS: case Type.AFSDB: case Type.KX: case Type.RT: {
                 // priority, then the target name, then parameters.
                 String[] parts = text.split(" ", 3);
