@@ -55,6 +55,7 @@ public final class StoreZoneWriter implements ZoneWriter {
         DomainRow row = row(name);
         Set<Record> records = new HashSet<>();
         base.forEachRecord(records::add);
+        List<Record> before = new ArrayList<>(records);
         List<ZoneChange> changes = new ArrayList<>();
         for (ZoneChange delta : deltas) {
             if (!records.remove(delta.from())) {
@@ -74,7 +75,7 @@ public final class StoreZoneWriter implements ZoneWriter {
         dev.tern.server.zone.ZoneSnapshotBuilder check = new dev.tern.server.zone.ZoneSnapshotBuilder(name);
         records.forEach(check::add);
         check.build();
-        journal.apply(row.id(), name, changes, records, clock.instant());
+        journal.apply(row.id(), name, changes, before, records, clock.instant());
         return publish(row);
     }
 

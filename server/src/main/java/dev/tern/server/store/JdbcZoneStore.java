@@ -19,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 import dev.tern.server.zone.Node;
@@ -37,11 +38,8 @@ public final class JdbcZoneStore implements ZoneStore {
     private static final String DOMAINS = "SELECT d.id, d.name, d.type, d.master, r.content FROM domains d"
             + " LEFT JOIN records r ON r.domain_id = d.id AND r.name = d.name AND r.type = 'SOA' AND r.disabled = 0"
             + " ORDER BY d.id";
-    private static final String RECORDS = "SELECT id, name, type, content, ttl, prio FROM records"
+    private static final String RECORDS = "SELECT id, name, type, content, ttl, prio, ordername, auth FROM records"
             + " WHERE domain_id = ? AND disabled = 0";
-    private static final String INSERT_RECORD = "INSERT INTO records"
-            + " (domain_id, name, type, content, ttl, prio, disabled, ordername, auth)"
-            + " VALUES (?, ?, ?, ?, ?, ?, 0, NULL, 1)";
 
     private final HikariDataSource pool;
     private final long defaultTtl;
@@ -119,12 +117,18 @@ public final class JdbcZoneStore implements ZoneStore {
     @Override
     public ZoneSnapshot load(DomainRow domain) {
         ZoneSnapshotBuilder builder = new ZoneSnapshotBuilder(domain.name());
+        PresignedDenial denial;
+        SOARecord soa = null;
         try (Connection connection = pool.getConnection()) {
+            denial = new PresignedDenial(domain.name(), Presigned.read(connection, domain.id()));
             try (PreparedStatement statement = connection.prepareStatement(RECORDS)) {
                 statement.setLong(1, domain.id());
                 try (ResultSet result = statement.executeQuery()) {
                     while (result.next()) {
-                        addRow(builder, result);
+                        Record record = addRow(builder, denial, result);
+                        if (record instanceof SOARecord apexSoa && apexSoa.getName().equals(domain.name())) {
+                            soa = apexSoa;
+                        }
                     }
                 }
             }
@@ -132,15 +136,22 @@ public final class JdbcZoneStore implements ZoneStore {
         } catch (SQLException e) {
             throw new StoreException("reading the records of zone " + domain.name(), e);
         }
+        if (soa != null) {
+            for (Record record : denial.records(soa)) {
+                builder.add(record, "the denial records PowerDNS makes for a presigned zone");
+            }
+        }
         return builder.build();
     }
 
     /**
-     * Adds one row. A row that cannot be read does not stop the zone: it is recorded as broken, so its name answers
-     * SERVFAIL for its type (every type when the type is unknown too) and every other name is served. Only the apex
-     * SOA is needed whole: without it the zone cannot be served at all.
+     * Adds one row; returns its record, or null when it has none (an empty non-terminal, a broken row). A row that
+     * cannot be read does not stop the zone: it is recorded as broken, so its name answers SERVFAIL for its type
+     * (every type when the type is unknown too) and every other name is served. Only the apex SOA is needed whole:
+     * without it the zone cannot be served at all.
      */
-    private void addRow(ZoneSnapshotBuilder builder, ResultSet result) throws SQLException {
+    private Record addRow(ZoneSnapshotBuilder builder, PresignedDenial denial, ResultSet result)
+            throws SQLException {
         Name zone = builder.origin();
         long id = result.getLong(1);
         String name = result.getString(2);
@@ -148,6 +159,8 @@ public final class JdbcZoneStore implements ZoneStore {
         String content = result.getString(4);
         long ttl = result.getObject(5) == null ? defaultTtl : result.getLong(5);
         int prio = result.getInt(6);
+        String ordername = result.getString(7);
+        boolean auth = result.getObject(8) == null || result.getInt(8) != 0;
         String row = "records row " + id + " of zone " + zone + " (" + name + " " + type + " '" + content + "')";
         Name owner;
         try {
@@ -158,21 +171,22 @@ public final class JdbcZoneStore implements ZoneStore {
         } catch (TextParseException e) {
             builder.addBrokenRow(broken(row, "the owner name does not parse ("
                     + PdnsRecordFormat.problem(e) + ")", "it is not served"));
-            return;
+            return null;
         }
         if (!owner.subdomain(zone)) {
             builder.addBrokenRow(broken(row, "the owner is outside the zone", "it is not served"));
-            return;
+            return null;
         }
         if (type == null || type.isEmpty()) {
             builder.addName(owner);
-            return;
+            denial.row(owner, null, ordername, auth);
+            return null;
         }
         int code = Type.value(type, true);
         if (code < 0) {
             builder.addBroken(owner, Node.ANY_TYPE, broken(row, "'" + type + "' is not a record type Tern"
                     + " knows", owner + " answers SERVFAIL for every type"));
-            return;
+            return null;
         }
         Record record;
         try {
@@ -184,14 +198,16 @@ public final class JdbcZoneStore implements ZoneStore {
             }
             builder.addBroken(owner, code, broken(row, "the content does not parse ("
                     + PdnsRecordFormat.problem(e) + ")", owner + " answers SERVFAIL for " + type));
-            return;
+            return null;
         }
         if (code == Type.SOA && !owner.equals(zone)) {
             builder.addBroken(owner, code, broken(row, "an SOA belongs only at the apex " + zone,
                     owner + " answers SERVFAIL for SOA"));
-            return;
+            return null;
         }
         builder.add(record, row);
+        denial.row(owner, record, ordername, auth);
+        return record;
     }
 
     /** One broken row in words: the zone, the row (id, owner, type, content), what is wrong, and what follows. */
@@ -341,31 +357,12 @@ public final class JdbcZoneStore implements ZoneStore {
     public void replaceRecords(DomainRow domain, Collection<Record> records) {
         try (Connection connection = pool.getConnection()) {
             connection.setAutoCommit(false);
+            Rectify.Rows rows = Rectify.of(domain.name(), records);
             try (Statement begin = connection.createStatement()) {
                 // The write lock is taken now, so a busy database fails here, before anything is deleted.
                 begin.execute("DELETE FROM records WHERE domain_id = " + domain.id());
-                try (PreparedStatement insert = connection.prepareStatement(INSERT_RECORD)) {
-                    for (Record record : records) {
-                        RecordRow row = PdnsRecordFormat.toRow(record);
-                        insert.setLong(1, domain.id());
-                        insert.setString(2, row.name());
-                        insert.setString(3, row.type());
-                        insert.setString(4, row.content());
-                        insert.setLong(5, row.ttl());
-                        insert.setInt(6, row.prio());
-                        insert.addBatch();
-                    }
-                    insert.executeBatch();
-                }
-                for (String ent : EmptyNonTerminals.of(domain.name(), records)) {
-                    try (PreparedStatement insert = connection.prepareStatement(
-                            "INSERT INTO records (domain_id, name, type, content, ttl, prio, disabled, ordername,"
-                                    + " auth) VALUES (?, ?, NULL, NULL, NULL, NULL, 0, NULL, 1)")) {
-                        insert.setLong(1, domain.id());
-                        insert.setString(2, ent);
-                        insert.executeUpdate();
-                    }
-                }
+                Presigned.write(connection, domain.id(), rows.presigned());
+                RecordsTable.insert(connection, domain.id(), rows.rows());
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();

@@ -7,8 +7,11 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import javax.sql.DataSource;
 import org.xbill.DNS.Name;
 import dev.tern.server.rdata.RecordTypes;
@@ -43,38 +46,49 @@ public final class Journal {
     }
 
     /**
-     * Applies the changes in order, then rewrites the empty non-terminal rows for {@code resultingRecords} (the
-     * zone as it is after the changes), all in one transaction.
+     * Writes the changes in one transaction: the rows of the zone as it was ({@code before}) become the rows of the
+     * zone as it is after the changes ({@code after}), written as {@link Rectify} writes a whole zone, so ordername,
+     * auth, empty non-terminals and the PRESIGNED/NSEC3PARAM metadata follow the change (PowerDNS's own IXFR-in
+     * leaves them stale, {@code ../shared/reference/powerdns.md} 1.7); only rows that differ are deleted or inserted.
+     * Each change is journaled with all its records, signatures and NSEC/NSEC3 records included, although these have
+     * no rows of their own.
      */
-    public void apply(long domainId, Name origin, List<ZoneChange> changes, Collection<Record> resultingRecords,
-                      Instant now) {
+    public void apply(long domainId, Name origin, List<ZoneChange> changes, Collection<Record> before,
+                      Collection<Record> after, Instant now) {
+        Rectify.Rows old = Rectify.of(origin, before);
+        Rectify.Rows updated = Rectify.of(origin, after);
+        Map<Rectify.Row, Integer> difference = new HashMap<>();
+        for (Rectify.Row row : updated.rows()) {
+            difference.merge(row, 1, Integer::sum);
+        }
+        for (Rectify.Row row : old.rows()) {
+            difference.merge(row, -1, Integer::sum);
+        }
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                for (ZoneChange change : changes) {
-                    delete(connection, domainId, change.from());
-                    for (Record record : change.removed()) {
-                        delete(connection, domainId, record);
+                List<Rectify.Row> added = new ArrayList<>();
+                for (Map.Entry<Rectify.Row, Integer> entry : difference.entrySet()) {
+                    for (int i = entry.getValue(); i < 0; i++) {
+                        RecordsTable.delete(connection, domainId, entry.getKey());
                     }
-                    insert(connection, domainId, change.to());
-                    for (Record record : change.added()) {
-                        insert(connection, domainId, record);
+                    for (int i = 0; i < entry.getValue(); i++) {
+                        added.add(entry.getKey());
                     }
-                    journal(connection, domainId, change, now);
                 }
-                try (PreparedStatement statement = connection.prepareStatement(
-                        "DELETE FROM records WHERE domain_id = ? AND type IS NULL")) {
-                    statement.setLong(1, domainId);
-                    statement.executeUpdate();
-                }
-                try (PreparedStatement statement = connection.prepareStatement("INSERT INTO records (domain_id,"
-                        + " name, type, content, ttl, prio, disabled, ordername, auth)"
-                        + " VALUES (?, ?, NULL, NULL, NULL, NULL, 0, NULL, 1)")) {
-                    for (String ent : EmptyNonTerminals.of(origin, resultingRecords)) {
+                RecordsTable.insert(connection, domainId, added);
+                if (!(updated.presigned() instanceof Presigned.Unsigned)) {
+                    // A database written before presigned zones were stored as PowerDNS stores them holds these
+                    // rows; PowerDNS keeps none, and ternd would serve them instead of the chain made from the rows.
+                    try (PreparedStatement statement = connection.prepareStatement("DELETE FROM records WHERE"
+                            + " domain_id = ? AND type IN ('NSEC', 'NSEC3', 'NSEC3PARAM')")) {
                         statement.setLong(1, domainId);
-                        statement.setString(2, ent);
                         statement.executeUpdate();
                     }
+                }
+                Presigned.write(connection, domainId, updated.presigned());
+                for (ZoneChange change : changes) {
+                    journal(connection, domainId, change, now);
                 }
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
@@ -83,36 +97,6 @@ public final class Journal {
             }
         } catch (SQLException e) {
             throw new StoreException("applying IXFR changes to zone " + origin, e);
-        }
-    }
-
-    private static void delete(Connection connection, long domainId, Record record) throws SQLException {
-        RecordRow row = PdnsRecordFormat.toRow(record);
-        try (PreparedStatement statement = connection.prepareStatement("DELETE FROM records WHERE id = (SELECT id"
-                + " FROM records WHERE domain_id = ? AND name = ? AND type = ? AND content = ? AND prio = ?"
-                + " LIMIT 1)")) {
-            statement.setLong(1, domainId);
-            statement.setString(2, row.name());
-            statement.setString(3, row.type());
-            statement.setString(4, row.content());
-            statement.setInt(5, row.prio());
-            if (statement.executeUpdate() != 1) {
-                throw new SQLException("no row to remove for " + record);
-            }
-        }
-    }
-
-    private static void insert(Connection connection, long domainId, Record record) throws SQLException {
-        RecordRow row = PdnsRecordFormat.toRow(record);
-        try (PreparedStatement statement = connection.prepareStatement("INSERT INTO records (domain_id, name, type,"
-                + " content, ttl, prio, disabled, ordername, auth) VALUES (?, ?, ?, ?, ?, ?, 0, NULL, 1)")) {
-            statement.setLong(1, domainId);
-            statement.setString(2, row.name());
-            statement.setString(3, row.type());
-            statement.setString(4, row.content());
-            statement.setLong(5, row.ttl());
-            statement.setInt(6, row.prio());
-            statement.executeUpdate();
         }
     }
 

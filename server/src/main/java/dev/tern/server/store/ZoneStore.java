@@ -23,7 +23,11 @@ public interface ZoneStore extends AutoCloseable {
     /** Creates a zone row; fails when a zone of that name exists. */
     DomainRow createZone(Name name, ZoneKind kind, String masters);
 
-    /** Replaces all records of a zone with these, in one transaction, written as PowerDNS writes them. */
+    /**
+     * Replaces all records of a zone with these, in one transaction, written as PowerDNS writes a zone it transferred:
+     * ordername and auth columns, empty non-terminal rows, and for a signed zone the PRESIGNED and NSEC3PARAM metadata
+     * in place of the NSEC, NSEC3 and NSEC3PARAM records ({@link Rectify}).
+     */
     void replaceRecords(DomainRow domain, Collection<Record> records);
 
     /** Deletes a zone: its records, metadata, journal and state rows, then the domains row; one transaction. */

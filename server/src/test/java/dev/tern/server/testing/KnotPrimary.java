@@ -78,7 +78,13 @@ public final class KnotPrimary implements AutoCloseable {
         Process process = new ProcessBuilder(knotd, "-c", confFile.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("knotd.log").toFile()).start();
         KnotPrimary primary = new KnotPrimary(dir, process, port, zone);
-        primary.awaitSerial(serialOf(zoneText), Duration.ofSeconds(15));
+        try {
+            primary.awaitSerial(serialOf(zoneText), Duration.ofSeconds(15));
+        } catch (Throwable e) {
+            // The caller gets no KnotPrimary to close: stop knotd here.
+            primary.close();
+            throw e;
+        }
         return primary;
     }
 
@@ -108,7 +114,9 @@ public final class KnotPrimary implements AutoCloseable {
     }
 
     static long serialOf(String zoneText) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("SOA\\s+\\S+\\s+\\S+\\s+(\\d+)")
+        // The MNAME is a name, not a number, so "RRSIG SOA 13 2 300" in a signed file does not match; a signed
+        // file also puts the serial after a parenthesis.
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("SOA\\s+[^\\s\\d]\\S*\\s+\\S+\\s+\\(?\\s*(\\d+)")
                 .matcher(zoneText);
         if (!m.find()) {
             throw new IllegalArgumentException("zone text without an SOA serial");
