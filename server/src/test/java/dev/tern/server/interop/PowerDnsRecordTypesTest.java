@@ -176,7 +176,11 @@ class PowerDnsRecordTypesTest {
                 Answers.awaitSerial(tern.port(), "types.test.", 2024010101, Duration.ofSeconds(20), null,
                         "ternd", () -> "no log in-process");
                 assertThat(differences(knot.port(), "knotd", tern.port(), "ternd")).isEmpty();
-                assertThat(differenceFromZone(transferredZone(tern.port()), Set.of())).isEmpty();
+                // With NSEC records the zone is presigned to ternd, as to pdns_server: the denial chain is built from
+                // the zone's names when it loads (PowerDnsServesTernSignedTest checks real chains), so this zone's
+                // lone NSEC, NSEC3 and NSEC3PARAM are left out here.
+                assertThat(differenceFromZone(transferredZone(tern.port()), Set.of(Type.NSEC, Type.NSEC3, Type.NSEC3PARAM)))
+                        .isEmpty();
             }
             // pdns_server refuses qtype RRSIG, so the RRSIG row is compared with what pdns_server 4.7.3 wrote for
             // this record when it transferred it itself: the signer without the trailing dot.
@@ -228,6 +232,11 @@ class PowerDnsRecordTypesTest {
         if (type == Type.RRSIG && who.equals("pdns_server")) {
             return "PowerDNS refuses a query for qtype RRSIG";
         }
+        if (type == Type.NSEC && who.equals("knotd")) {
+            return "a transferred zone with NSEC records is presigned: ternd, like pdns_server, stores no NSEC rows and"
+                    + " builds the chain from the zone's names when it loads, so this lone NSEC (not a chain) is not"
+                    + " served as knotd serves it; PowerDnsServesTernSignedTest covers real NSEC chains";
+        }
         if (type == Type.NSEC3 && (who.equals("knotd") || who.equals("ternd"))) {
             // RFC 5155 7.2.9: a query for an NSEC3 owner name is answered as if the name did not exist.
             return who + " keeps NSEC3 records out of the zone's tree of names: their owner is NXDOMAIN";
@@ -273,7 +282,8 @@ class PowerDnsRecordTypesTest {
                 differences.add(asked + "both " + want + ", the zone " + question.getValue());
             }
         }
-        assertThat(compared).as("questions compared").isGreaterThanOrEqualTo(zone.size() - 2);
+        // Every question but those unanswerable() lists for these two servers (at most three).
+        assertThat(compared).as("questions compared").isGreaterThanOrEqualTo(zone.size() - 3);
         return differences;
     }
 
@@ -321,7 +331,9 @@ class PowerDnsRecordTypesTest {
         }
         List<String> differences = new ArrayList<>();
         zone.stream().filter(line -> !lines.contains(line)).forEach(line -> differences.add("- " + line));
-        lines.stream().filter(line -> !zone.contains(line)).forEach(line -> differences.add("+ " + line));
+        lines.stream().filter(line -> !zone.contains(line) && leftOut.stream().noneMatch(
+                type -> line.split(" ")[2].equals(Type.string(type).toLowerCase(Locale.ROOT))))
+                .forEach(line -> differences.add("+ " + line));
         return differences;
     }
 
