@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +22,10 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.SimpleResolver;
 import dev.tern.config.ConfigLoader;
 import dev.tern.server.Server;
+import dev.tern.server.store.DomainRow;
 import dev.tern.server.store.JdbcZoneStore;
+import dev.tern.server.store.SecondaryState;
+import dev.tern.server.store.SecondaryStore;
 import dev.tern.server.zone.ZoneKind;
 
 /**
@@ -46,14 +50,20 @@ final class MetricsLab {
 
     /**
      * Starts a ternd with the metrics endpoint whose zones are secondary zones, each of the primary given beside it
-     * ({@code origin, host:port, ...}), in a database of its own under {@code dir}.
+     * ({@code origin, host:port, ...}), in a database of its own under {@code dir}. Each zone's first check is
+     * planned for tomorrow, so the zone is checked only when a test asks ({@link #refresh}): otherwise the check a
+     * fresh secondary plans within its first 200 ms could run before or beside the test's, and the primary would
+     * count one SOA query or two depending on how busy the machine is.
      */
     static Server secondary(Path dir, List<String> overrides, String... originsAndPrimaries) throws Exception {
         Path database = Files.createDirectories(dir).resolve("tern.sqlite3");
+        Instant tomorrow = Instant.now().plus(Duration.ofDays(1));
         try (JdbcZoneStore store = JdbcZoneStore.openSqlite(database, 5000, 3600)) {
+            SecondaryStore state = new SecondaryStore(store.dataSource());
             for (int i = 0; i < originsAndPrimaries.length; i += 2) {
-                store.createZone(Name.fromConstantString(originsAndPrimaries[i]), ZoneKind.SECONDARY,
-                        originsAndPrimaries[i + 1]);
+                DomainRow zone = store.createZone(Name.fromConstantString(originsAndPrimaries[i]),
+                        ZoneKind.SECONDARY, originsAndPrimaries[i + 1]);
+                state.save(new SecondaryState(zone.id(), null, null, tomorrow, 0, null, null), false);
             }
         }
         List<String> settings = new ArrayList<>(List.of("local-address=127.0.0.1", "local-port=0",
@@ -74,6 +84,22 @@ final class MetricsLab {
         Matcher line = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)$").matcher(scrape);
         assertThat(line.find()).as(series + " in:\n" + scrape).isTrue();
         return Double.parseDouble(line.group(1));
+    }
+
+    /**
+     * Scrapes until {@code series} is exposed (10 s at most) and returns that scrape, or the last one when the series
+     * never appeared (a {@link #value} on it then fails with the scrape). For what ternd records after the peer has
+     * already seen the end, such as a transfer-out, which is counted when the last write completes.
+     */
+    static String scrapeWhenExposed(int port, String series) throws Exception {
+        Pattern line = Pattern.compile("(?m)^" + Pattern.quote(series) + " \\S+$");
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        String out = scrape(port);
+        while (!line.matcher(out).find() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            out = scrape(port);
+        }
+        return out;
     }
 
     /** {@code GET /metrics}, which must answer 200. */

@@ -9,43 +9,41 @@ import java.util.List;
 import dev.tern.server.testing.Peers;
 
 /**
- * The shared PMTUD blackhole lab ({@code shared/lab/pmtud-blackhole}): a primary, two routers with an MTU-1280 hop
- * that drops ICMP "fragmentation needed", and a secondary, each in a network namespace of this run's own prefix.
- * Addresses are 198.18.0.0/15; nothing leaves the namespaces.
+ * The project's PMTUD blackhole lab ({@code server/src/test/lab/blackhole-lab}): a primary, two routers with an
+ * MTU-1280 hop that drop ICMP "fragmentation needed" and "packet too big", and a secondary, each in a network
+ * namespace of this run's own prefix. Addresses are 198.18.0.0/15; no namespace has a default route, so nothing
+ * leaves the lab.
  */
 final class BlackholeLab implements AutoCloseable {
     static final String PRIMARY_V4 = "198.18.1.2";
     static final String SECONDARY_V4 = "198.18.3.2";
+    /** Where the script is, from the server module (where Maven runs the tests) or from the checkout's root. */
+    private static final List<String> SCRIPT = List.of("src/test/lab/blackhole-lab",
+            "server/src/test/lab/blackhole-lab");
 
-    private final String script;
+    private final String bash;
+    private final Path script;
     private final String prefix;
 
-    private BlackholeLab(String script, String prefix) {
+    private BlackholeLab(String bash, Path script, String prefix) {
+        this.bash = bash;
         this.script = script;
         this.prefix = prefix;
     }
 
-    /** Finds the lab script by walking up from the working directory, and brings a lab up. */
+    /** Brings up a lab whose namespaces are named {@code prefix-<role>}. */
     static BlackholeLab up(String prefix) throws Exception {
         Peers.require("ip", "iproute2");
         Peers.require("nft", "nftables");
-        Peers.require("python3", "python3");
+        Peers.require("timeout", "coreutils");
         if (!"0".equals(Peers.run(5, "id", "-u").output().trim())) {
             fail("the PMTU lab needs root (network namespaces): run the tests as root, as CI does");
         }
-        Path dir = Path.of("").toAbsolutePath();
-        Path script = null;
-        for (int i = 0; i < 6 && dir != null && script == null; i++, dir = dir.getParent()) {
-            Path candidate = dir.resolve("shared/lab/pmtud-blackhole");
-            if (Files.isExecutable(candidate)) {
-                script = candidate;
-            }
-        }
-        if (script == null) {
-            fail("shared/lab/pmtud-blackhole not found above " + Path.of("").toAbsolutePath()
-                    + " (the project's shared/ folder sits beside the checkout)");
-        }
-        BlackholeLab lab = new BlackholeLab(script.toString(), prefix);
+        Path here = Path.of("").toAbsolutePath();
+        Path script = SCRIPT.stream().map(here::resolve).filter(Files::isRegularFile).findFirst()
+                .orElseGet(() -> fail("the lab script " + SCRIPT + " is not below " + here));
+        // Run by bash, so a checkout that lost the executable bit still works.
+        BlackholeLab lab = new BlackholeLab(Peers.require("bash", "bash"), script, prefix);
         Peers.Result result = lab.lab(60, "up");
         if (result.exitCode() != 0) {
             lab.close();
@@ -56,7 +54,7 @@ final class BlackholeLab implements AutoCloseable {
 
     /** Runs a lab command with this run's prefix. */
     Peers.Result lab(long timeoutSeconds, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("env", "PMTUD_LAB_PREFIX=" + prefix, script));
+        List<String> command = new ArrayList<>(List.of("env", "TERN_LAB_PREFIX=" + prefix, bash, script.toString()));
         command.addAll(List.of(args));
         return Peers.run(timeoutSeconds, command.toArray(String[]::new));
     }
@@ -70,21 +68,21 @@ final class BlackholeLab implements AutoCloseable {
     }
 
     /**
-     * Lowers the tunnel hop's MTU after the lab is up. The lab script cannot build a hop below 1280 itself
-     * (IPv6 needs 1280, and it configures IPv6 on every link); below 1280 the hop carries IPv4 only.
+     * Sets the tunnel hop's MTU after the lab is up. Below 1280 the kernel drops the hop's IPv6 configuration, so
+     * it carries IPv4 only; back at 1280 or more the lab restores the hop's IPv6 addresses and routes.
      */
     void lowerTunnelMtu(int mtu) throws Exception {
-        for (String role : List.of("router", "tunnel")) {
-            Peers.Result result = Peers.run(10, Peers.require("ip", "iproute2"), "-n", prefix + "-" + role, "link",
-                    "set", "tnl0", "mtu", Integer.toString(mtu));
-            if (result.exitCode() != 0) {
-                fail("cannot set the tunnel MTU to " + mtu + ": " + result.output());
-            }
+        Peers.Result result = lab(20, "tunnel-mtu", Integer.toString(mtu));
+        if (result.exitCode() != 0) {
+            fail("cannot set the tunnel MTU to " + mtu + ": " + result.output());
         }
     }
 
     @Override
     public void close() throws Exception {
-        lab(60, "down");
+        Peers.Result result = lab(60, "down");
+        if (result.exitCode() != 0) {
+            fail("the PMTU lab " + prefix + " was not torn down: " + result.output());
+        }
     }
 }
