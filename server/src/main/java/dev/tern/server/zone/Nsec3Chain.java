@@ -29,10 +29,15 @@ public final class Nsec3Chain {
         this.byHash = new TreeMap<>(byHash);
     }
 
+    /** Hash bytes as they stand in the first label of an NSEC3 owner name: base32hex, lower case. */
+    static String encode(byte[] hash) {
+        return BASE32HEX.toString(hash).toLowerCase(Locale.ROOT);
+    }
+
     /** The lower-case base32hex hash of a name, as it stands in the first label of an NSEC3 owner name. */
     public String hash(Name name) {
         try {
-            return BASE32HEX.toString(parameters.hashName(name)).toLowerCase(Locale.ROOT);
+            return encode(parameters.hashName(name));
         } catch (NoSuchAlgorithmException e) {
             // The chain is only built with an algorithm that hashed the zone's own names (SHA-1, RFC 5155 11).
             throw new IllegalStateException("NSEC3 hash algorithm " + parameters.getHashAlgorithm(), e);

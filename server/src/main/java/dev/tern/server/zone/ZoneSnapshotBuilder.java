@@ -176,10 +176,15 @@ public final class ZoneSnapshotBuilder {
                 nodes.putIfAbsent(ancestor, Node.EMPTY_NON_TERMINAL);
             }
         }
+        boolean signed = names.containsKey(origin) && names.get(origin).get(Type.SOA) != null
+                && names.get(origin).get(Type.SOA).sigSize() > 0;
+        if (signed && !nsecs.isEmpty()) {
+            DenialChainCheck.nsec(origin, nodes, nsecs, delegations);
+        }
         Map<Name, Node> nsec3Nodes = new HashMap<>();
         nsec3Names.forEach((name, rrsets) -> nsec3Nodes.put(name, new Node(rrsets, Set.of())));
         return new ZoneSnapshot(origin, soa, nodes, nsec3Nodes, delegations, recordCount,
-                nsecs.isEmpty() ? null : new NsecChain(nsecs), nsec3Chain(nodes.get(origin)), brokenRows,
+                nsecs.isEmpty() ? null : new NsecChain(nsecs), nsec3Chain(nodes.get(origin), signed), brokenRows,
                 signingProblem);
     }
 
@@ -187,7 +192,7 @@ public final class ZoneSnapshotBuilder {
      * The NSEC3 chain named by the apex NSEC3PARAM (RFC 5155 4: several chains may exist during a change of
      * parameters; the one the NSEC3PARAM names is complete), or by the first NSEC3 when there is no NSEC3PARAM.
      */
-    private Nsec3Chain nsec3Chain(Node apex) {
+    private Nsec3Chain nsec3Chain(Node apex, boolean signed) {
         if (nsec3Names.isEmpty()) {
             return null;
         }
@@ -218,6 +223,9 @@ public final class ZoneSnapshotBuilder {
         }
         if (parameters == null || byHash.isEmpty() || !Nsec3Chain.hashable(parameters)) {
             return null;
+        }
+        if (signed) {
+            DenialChainCheck.nsec3(origin, byHash);
         }
         return new Nsec3Chain(origin, parameters, byHash);
     }

@@ -1,6 +1,7 @@
 package dev.tern.server.answer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,8 +28,7 @@ import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Type;
 import org.xbill.DNS.utils.base32;
-import dev.tern.server.testing.SignedZones;
-import dev.tern.server.testing.SignedZones.Chain;
+import dev.tern.server.testing.SignedZone;
 import dev.tern.server.testing.TestZones;
 import dev.tern.server.zone.ZoneTable;
 
@@ -68,14 +68,16 @@ class SignedAnswersTest {
     }
 
     private static Path dir;
-    private static final java.util.Map<Chain, ZoneTable> TABLES = new java.util.EnumMap<>(Chain.class);
-    private static final java.util.Map<Chain, DNSKEYRecord[]> KEYS = new java.util.EnumMap<>(Chain.class);
+    private static final java.util.Map<SignedZone.Denial, ZoneTable> TABLES =
+            new java.util.EnumMap<>(SignedZone.Denial.class);
+    private static final java.util.Map<SignedZone.Denial, DNSKEYRecord[]> KEYS =
+            new java.util.EnumMap<>(SignedZone.Denial.class);
 
     @BeforeAll
     static void sign() throws Exception {
         dir = Files.createTempDirectory("signed-answers");
-        for (Chain chain : Chain.values()) {
-            String signed = SignedZones.sign(dir, "example.", "$ORIGIN example.\n" + ZONE, chain);
+        for (SignedZone.Denial chain : SignedZone.Denial.values()) {
+            String signed = Files.readString(SignedZone.sign(dir, "example", "$ORIGIN example.\n" + ZONE, chain));
             TABLES.put(chain, TestZones.table("example.", signed));
             KEYS.put(chain, TestZones.records("example.", signed).stream().filter(r -> r instanceof DNSKEYRecord)
                     .toArray(DNSKEYRecord[]::new));
@@ -89,7 +91,7 @@ class SignedAnswersTest {
         }
     }
 
-    record Case(Chain chain, String qname, String qtype, int rcode, boolean aa, List<String> answer,
+    record Case(SignedZone.Denial chain, String qname, String qtype, int rcode, boolean aa, List<String> answer,
                 List<String> authority) {
         @Override
         public String toString() {
@@ -99,9 +101,9 @@ class SignedAnswersTest {
 
     static Stream<Arguments> cases() {
         List<Case> cases = new ArrayList<>();
-        for (Chain chain : Chain.values()) {
-            String proof = chain == Chain.NSEC ? "NSEC" : "NSEC3";
-            boolean nsec = chain == Chain.NSEC;
+        for (SignedZone.Denial chain : SignedZone.Denial.values()) {
+            String proof = chain == SignedZone.Denial.NSEC ? "NSEC" : "NSEC3";
+            boolean nsec = chain == SignedZone.Denial.NSEC;
             cases.add(new Case(chain, "www.example.", "A", Rcode.NOERROR, true, List.of("www.example. A"), List.of()));
             cases.add(new Case(chain, "example.", "DNSKEY", Rcode.NOERROR, true, List.of("example. DNSKEY"),
                     List.of()));
@@ -187,7 +189,7 @@ class SignedAnswersTest {
     @org.junit.jupiter.api.Test
     void truncatesOverUdpRatherThanDropSignatures() throws Exception {
         dev.tern.server.query.QueryHandler handler = new dev.tern.server.query.QueryHandler(
-                () -> TABLES.get(Chain.NSEC), 1232);
+                () -> TABLES.get(SignedZone.Denial.NSEC), 1232);
         for (int size : new int[] {512, 1232}) {
             org.xbill.DNS.Message query = org.xbill.DNS.Message.newQuery(org.xbill.DNS.Record.newRecord(
                     Name.fromString("big.example."), Type.TXT, org.xbill.DNS.DClass.IN));
@@ -205,6 +207,20 @@ class SignedAnswersTest {
                         .anyMatch(r -> r.getType() == Type.RRSIG);
             }
         }
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(SignedZone.Denial.class)
+    void aBrokenChainIsNotTaken(SignedZone.Denial chain) throws Exception {
+        String signed = Files.readString(SignedZone.sign(dir, "example", "$ORIGIN example.\n" + ZONE, chain));
+        String type = chain == SignedZone.Denial.NSEC ? "IN NSEC\t" : "IN NSEC3\t";
+        String first = signed.lines().filter(line -> line.contains(type)).findFirst().orElseThrow();
+        String broken = String.join("\n", signed.lines().filter(line -> !line.equals(first)).toList());
+
+        assertThatThrownBy(() -> TestZones.table("example.", broken))
+                .isInstanceOf(dev.tern.server.zone.ZoneCheckException.class)
+                .hasMessageContaining("zone example.: the " + (chain == SignedZone.Denial.NSEC ? "NSEC" : "NSEC3")
+                        + " chain is broken").hasMessageEndingWith("(re-sign the zone on the primary)");
     }
 
     /** Each expected proof is met by one RRset of the authority section, and nothing else is there. */
@@ -263,7 +279,7 @@ class SignedAnswersTest {
                 : name.compareTo(owner) > 0 && name.compareTo(next) < 0;
     }
 
-    private static void assertSigned(Chain chain, RRset rrset, boolean signed) throws Exception {
+    private static void assertSigned(SignedZone.Denial chain, RRset rrset, boolean signed) throws Exception {
         if (!signed) {
             assertThat(rrset.sigs()).as("signatures of %s", rrset).isEmpty();
             return;

@@ -161,6 +161,46 @@ class SecondaryFaultsTest {
         assertThat(servedSerial()).isEqualTo(2);
     }
 
+    /** A signed version of {@link #zone}: dnssec-signzone, NSEC, a few names so the chain has links to break. */
+    private String signedZone(long serial) throws Exception {
+        return java.nio.file.Files.readString(dev.tern.server.testing.SignedZone.sign(dir.resolve("signing"),
+                "fault.test", zone(serial) + "a TXT \"a\"\nb TXT \"b\"\nc TXT \"c\"\n",
+                dev.tern.server.testing.SignedZone.Denial.NSEC));
+    }
+
+    @Test
+    void aSignedZoneWithABrokenChainOrATruncatedTransferLeavesTheOldZone() throws Exception {
+        ZoneEvents events = secondary();
+        primary.setZone("fault.test.", signedZone(1));
+        runNext(events);
+        assertThat(servedSerial()).isEqualTo(1);
+
+        // Version 2 arrives without the NSEC of b: proofs for names near it would not validate.
+        String broken = String.join("\n", signedZone(2).lines()
+                .filter(line -> !(line.startsWith("b.fault.test.") && line.contains("IN NSEC\t"))).toList());
+        primary.setZone("fault.test.", broken);
+        runNext(events);
+        assertThat(lastLine()).startsWith("[fault.test.] refresh failed:")
+                .contains("the NSEC chain is broken at a.fault.test.: its next name is b.fault.test.,"
+                        + " but the next name with an NSEC is c.fault.test.");
+        assertThat(servedSerial()).isEqualTo(1);
+        assertThat(storedSerial()).isEqualTo(1);
+
+        // A whole version 2, cut off half way.
+        primary.setZone("fault.test.", signedZone(2));
+        primary.behave(Behaviour.CLOSE_HALF_WAY);
+        runNext(events);
+        assertThat(lastLine()).contains("the primary closed the connection after");
+        assertThat(servedSerial()).isEqualTo(1);
+        assertThat(storedSerial()).isEqualTo(1);
+        assertThat(new AnswerEngine().answer(zones.table(), Name.fromConstantString("www.fault.test."), Type.A,
+                false, true).answer().get(0).sigs()).isNotEmpty();
+
+        primary.behave(Behaviour.AXFR);
+        runNext(events);
+        assertThat(servedSerial()).isEqualTo(2);
+    }
+
     @Test
     void retriesBackOffAndTheZoneExpiresThenRecovers() throws Exception {
         ZoneEvents events = secondary();

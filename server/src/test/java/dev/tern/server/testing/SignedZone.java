@@ -21,7 +21,8 @@ public final class SignedZone {
 
     /**
      * Signs {@code text} for {@code zone} (no trailing dot) in {@code dir}, with the keys made there before or two new
-     * ones; returns the signed master file.
+     * ones; returns the signed master file, one whole record per line ({@code -O full}), so a test can take one
+     * out.
      */
     public static Path sign(Path dir, String zone, String text, Denial denial) throws Exception {
         String keygen = Peers.require("dnssec-keygen", "bind9-utils");
@@ -51,7 +52,7 @@ public final class SignedZone {
         Path out = dir.resolve(zone + ".zone.signed");
         Files.writeString(in, unsigned, StandardCharsets.UTF_8);
         List<String> command = new ArrayList<>(List.of(signzone, "-q", "-K", dir.toString(), "-d", dir.toString(),
-                "-o", zone, "-f", out.toString()));
+                "-o", zone, "-f", out.toString(), "-O", "full"));
         if (denial != Denial.NSEC) {
             command.addAll(List.of("-3", "ab", "-H", "0"));
         }
