@@ -246,7 +246,8 @@ public final class Server implements AutoCloseable {
                     worker.submit(this::syncQuietly).get(60, TimeUnit.SECONDS);
                     return "Ok";
                 }, this::reloadZone);
-        control = ControlServer.start(socket, config.get(Settings.CONTROL_SOCKET_GROUP), registry);
+        control = ControlServer.start(socket, config.get(Settings.CONTROL_SOCKET_GROUP), registry,
+                Duration.ofSeconds(config.get(Settings.CONTROL_SOCKET_TIMEOUT)));
     }
 
     private String reloadZone(String text) {
