@@ -130,6 +130,8 @@ public final class Settings {
             "File name of the control socket in socket-dir; pdns.controlsocket lets pdns_control --socket-dir find it");
     public static final Setting<String> CONTROL_SOCKET_GROUP = string("control-socket-group", "",
             "Group that owns the control socket (mode 0660), so its members may run ternctl; empty keeps ours");
+    public static final Setting<Integer> CONTROL_SOCKET_TIMEOUT = integer("control-socket-timeout", "5", 1, 3600,
+            "Seconds a control client has to send its command line, and again to read the reply; then it is closed");
 
     private Settings() {
     }

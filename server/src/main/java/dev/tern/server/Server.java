@@ -30,6 +30,7 @@ import dev.tern.server.events.ZonePublisher;
 import dev.tern.server.acl.Policies;
 import dev.tern.server.acl.TransferAcl;
 import dev.tern.server.xfr.XfrOut;
+import dev.tern.server.log.LogRateLimit;
 import dev.tern.server.metrics.MetricsEndpoint;
 import dev.tern.server.metrics.QueryMetrics;
 import dev.tern.server.metrics.TernMetrics;
@@ -58,6 +59,8 @@ import io.netty.util.concurrent.DefaultThreadFactory;
  */
 public final class Server implements AutoCloseable {
     private static final Logger logger = LoggerFactory.getLogger(Server.class);
+    /** How often the log rate limit looks for windows that have ended (it has {@code LogRateLimit.WINDOW}). */
+    private static final Duration LOG_LIMIT_FLUSH = Duration.ofSeconds(10);
 
     private final TernConfig config;
     private final Zones zones = new Zones();
@@ -80,6 +83,7 @@ public final class Server implements AutoCloseable {
     private ScheduledExecutorService worker;
     private DnsListeners listeners;
     private ControlServer control;
+    private LogRateLimit logLimit;
 
     public Server(TernConfig config) {
         this.config = requireNonNull(config, "config");
@@ -105,6 +109,10 @@ public final class Server implements AutoCloseable {
             policyLoader.load();
             zoneGauges = new ZoneGauges(metrics.registry(), clock);
             logger.info("serving {} zones", zones.table().size());
+            logLimit = LogRateLimit.standard(clock, metrics.registry());
+            // Summaries of sources gone quiet; busy sources get theirs with their next line.
+            worker.scheduleWithFixedDelay(logLimit::flush, LOG_LIMIT_FLUSH.toSeconds(), LOG_LIMIT_FLUSH.toSeconds(),
+                    TimeUnit.SECONDS);
             NotifyReceiver notifies = startSecondary();
             int interval = config.get(Settings.SQL_POLL_INTERVAL);
             if (interval > 0) {
@@ -116,8 +124,9 @@ public final class Server implements AutoCloseable {
                             Version.string(), ServerIdentity.hostName()));
             xfrOut = new XfrOut(zones::table, policies, new TransferAcl(config.get(Settings.DISABLE_AXFR),
                     config.get(Settings.ALLOW_AXFR_IPS)), new XfrOut.Limits(config.get(Settings.XFR_OUT_MAX_CONCURRENT),
-                    config.get(Settings.XFR_OUT_MAX_PER_CLIENT)), metrics, clock);
+                    config.get(Settings.XFR_OUT_MAX_PER_CLIENT)), metrics, clock, logLimit);
             queries.transfersTo(xfrOut);
+            queries.limitLogsWith(logLimit);
             queries.keysFrom(name -> policies.keyring().get(name));
             queries.observeWith(new QueryMetrics(metrics.registry()));
             listeners = new DnsListeners(ListenerSettings.from(config), queries);
@@ -155,7 +164,7 @@ public final class Server implements AutoCloseable {
                 logger.warn("{} secondary (SLAVE) zones are served as stored but never refreshed: secondary=no",
                         secondaryZones);
             }
-            return Secondaries.disabled();
+            return Secondaries.disabled(logLimit);
         }
         Clock clock = Clock.systemUTC();
         xfrClient = new XfrClient();
@@ -168,7 +177,7 @@ public final class Server implements AutoCloseable {
                 Duration.ofSeconds(config.get(Settings.MIN_RETRY_INTERVAL)),
                 Duration.ofSeconds(config.get(Settings.MAX_RETRY_INTERVAL)));
         secondaries = new Secondaries(store, stateStore, zones, refresh, timers, clock, new Random(),
-                config.get(Settings.ALLOW_NOTIFY_FROM), metrics);
+                config.get(Settings.ALLOW_NOTIFY_FROM), metrics, logLimit);
         timer = new EventTimer();
         ZoneEvents events = new ZoneEvents(clock, worker, secondaries, timer::wake);
         secondaries.attach(events);
@@ -237,7 +246,8 @@ public final class Server implements AutoCloseable {
                     worker.submit(this::syncQuietly).get(60, TimeUnit.SECONDS);
                     return "Ok";
                 }, this::reloadZone);
-        control = ControlServer.start(socket, config.get(Settings.CONTROL_SOCKET_GROUP), registry);
+        control = ControlServer.start(socket, config.get(Settings.CONTROL_SOCKET_GROUP), registry,
+                Duration.ofSeconds(config.get(Settings.CONTROL_SOCKET_TIMEOUT)));
     }
 
     private String reloadZone(String text) {
@@ -354,6 +364,10 @@ public final class Server implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        if (logLimit != null) {
+            // What the rate limit held back is told before the log ends.
+            logLimit.flushAll();
         }
         if (xfrClient != null) {
             xfrClient.close();

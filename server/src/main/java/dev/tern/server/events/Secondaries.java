@@ -20,6 +20,7 @@ import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.TSIG;
 import dev.tern.config.Netmask;
 import dev.tern.server.acl.Keyring;
+import dev.tern.server.log.LogRateLimit;
 import dev.tern.server.metrics.TernMetrics;
 import dev.tern.server.query.NotifyReceiver;
 import dev.tern.server.secondary.Primary;
@@ -64,14 +65,19 @@ public final class Secondaries implements EventHandler, NotifyReceiver {
 
     public Secondaries(ZoneStore store, SecondaryStore stateStore, Zones zones, Refresh refresh, SoaTimers timers,
                        Clock clock, Random random) {
-        this(store, stateStore, zones, refresh, timers, clock, random, List.of(), TernMetrics.inMemory());
+        this(store, stateStore, zones, refresh, timers, clock, random, List.of(), TernMetrics.inMemory(), null);
     }
 
-    /** @param allowNotifyFrom addresses besides a zone's primaries whose NOTIFY is accepted */
+    /**
+     * @param allowNotifyFrom addresses besides a zone's primaries whose NOTIFY is accepted
+     * @param logLimit the rate limit on lines logged per NOTIFY; null for one of its own
+     */
     public Secondaries(ZoneStore store, SecondaryStore stateStore, Zones zones, Refresh refresh, SoaTimers timers,
-                       Clock clock, Random random, List<Netmask> allowNotifyFrom, TernMetrics metrics) {
+                       Clock clock, Random random, List<Netmask> allowNotifyFrom, TernMetrics metrics,
+                       LogRateLimit logLimit) {
         this.metrics = requireNonNull(metrics, "metrics");
-        this.notifyIn = new NotifyIn(secondaries::get, () -> events, allowNotifyFrom, metrics);
+        this.notifyIn = new NotifyIn(secondaries::get, () -> events, allowNotifyFrom, metrics,
+                logLimit != null ? logLimit : LogRateLimit.standard(clock, metrics.registry()));
         this.store = requireNonNull(store, "store");
         this.stateStore = requireNonNull(stateStore, "stateStore");
         this.zones = requireNonNull(zones, "zones");
@@ -82,8 +88,8 @@ public final class Secondaries implements EventHandler, NotifyReceiver {
     }
 
     /** The NOTIFY receiver of a daemon started with {@code secondary=no}: refuses, and says why in the log. */
-    public static NotifyReceiver disabled() {
-        return NotifyIn.disabled();
+    public static NotifyReceiver disabled(LogRateLimit logLimit) {
+        return NotifyIn.disabled(logLimit);
     }
 
     public void attach(ZoneEvents zoneEvents) {

@@ -7,6 +7,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Header;
@@ -20,17 +23,18 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.TSIG;
 import org.xbill.DNS.TSIGRecord;
 import org.xbill.DNS.Type;
-import org.xbill.DNS.WireParseException;
 import dev.tern.server.answer.Answer;
 import dev.tern.server.answer.AnswerEngine;
+import dev.tern.server.log.LogRateLimit;
 import dev.tern.server.zone.ZoneTable;
 
 /**
  * Turns the bytes of one query into the bytes of its response, or null when nothing must be sent (garbage shorter
  * than a header, or a message that is itself a response). Decides first (the {@link AnswerEngine}), encodes after
- * ({@link ResponseWriter}).
+ * ({@link ResponseWriter}). A malformed message is logged, at most once a minute per sender ({@link LogRateLimit}).
  */
 public final class QueryHandler {
+    private static final Logger logger = LoggerFactory.getLogger(QueryHandler.class);
     private static final int HEADER_LENGTH = 12;
 
     private final Supplier<ZoneTable> zones;
@@ -41,6 +45,7 @@ public final class QueryHandler {
     private volatile TransferHandoff transfers;
     private volatile Function<Name, TSIG> keys = name -> null;
     private volatile QueryObserver observer = QueryObserver.NONE;
+    private volatile LogRateLimit.Reason malformedLog;
 
     public QueryHandler(Supplier<ZoneTable> zones, int udpTruncationThreshold) {
         this(zones, udpTruncationThreshold, NotifyReceiver.NONE);
@@ -70,6 +75,11 @@ public final class QueryHandler {
     /** Who is told of every answered query (the metrics). */
     public void observeWith(QueryObserver value) {
         this.observer = requireNonNull(value, "value");
+    }
+
+    /** Logs malformed messages under this rate limit; without one they are not logged. */
+    public void limitLogsWith(LogRateLimit limit) {
+        this.malformedLog = limit.reason("malformed", "malformed message", logger, Level.INFO);
     }
 
     /** Sends AXFR and IXFR over TCP to the transfer-out side; without one they get NOTIMP. */
@@ -143,6 +153,7 @@ public final class QueryHandler {
 
     private byte[] handleSigned(byte[] wire, boolean tcp, InetAddress source) {
         if (wire.length < HEADER_LENGTH) {
+            malformed(source, "dropped", wire.length + " bytes, shorter than a DNS header");
             return null;
         }
         if (!hasTsig(wire)) {
@@ -152,6 +163,7 @@ public final class QueryHandler {
         try {
             query = new Message(wire);
         } catch (IOException e) {
+            malformed(source, "FORMERR", e.getMessage());
             return formerr(wire);
         }
         TSIGRecord signature = query.getTSIG();
@@ -190,9 +202,9 @@ public final class QueryHandler {
         Message query;
         try {
             query = new Message(wire);
-        } catch (WireParseException e) {
-            return formerr(wire);
         } catch (IOException e) {
+            // WireParseException, or an IOException dnsjava throws for other bad input
+            malformed(source, "FORMERR", e.getMessage());
             return formerr(wire);
         }
         Header header = query.getHeader();
@@ -237,6 +249,23 @@ public final class QueryHandler {
             expire = zone == null ? -1 : zone.expireSeconds(java.time.Instant.now());
         }
         return writer.write(query, answer, opt, tcp, expire);
+    }
+
+    /**
+     * Logs a message that does not parse, rate limited per sender. On the event loop: the line is formatted only
+     * when it is logged, and a sender seen in the window costs one map look-up.
+     */
+    private void malformed(InetAddress source, String outcome, String problem) {
+        LogRateLimit.Reason reason = malformedLog;
+        if (reason == null) {
+            return;
+        }
+        if (reason.allow(source)) {
+            logger.info("message from {}: {}, malformed: {}", source == null ? "an unknown sender"
+                    : io.netty.util.NetUtil.toAddressString(source), outcome, problem);
+        } else if (logger.isDebugEnabled()) {
+            logger.debug("message from {}: {}, malformed: {}", source, outcome, problem);
+        }
     }
 
     private static boolean hasMoreThanOneOpt(Message query) {

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
@@ -25,6 +26,7 @@ import org.xbill.DNS.TSIGRecord;
 import org.xbill.DNS.Type;
 import dev.tern.server.acl.Policies;
 import dev.tern.server.acl.TransferAcl;
+import dev.tern.server.log.LogRateLimit;
 import dev.tern.server.metrics.TernMetrics;
 import dev.tern.server.query.ExpireOption;
 import dev.tern.server.query.TcpResponse;
@@ -41,7 +43,9 @@ import dev.tern.server.zone.ZoneTable;
  * condensed difference when the history reaches back to the client's serial, the whole zone AXFR-style otherwise.
  * A zone served with rows it cannot read is not transferred (SERVFAIL): the secondary keeps its whole copy rather
  * than take a shortened one under a serial that claims to be complete.
- * Runs on event loops; reads only immutable snapshots, histories and policies.
+ * Runs on event loops; reads only immutable snapshots, histories and policies. A refusal is logged at most once a
+ * minute per client and reason ({@link LogRateLimit}), so that a client retrying in a loop does not flood the log;
+ * started and finished transfers are always logged.
  */
 public final class XfrOut implements TransferHandoff {
     private static final Logger logger = LoggerFactory.getLogger(XfrOut.class);
@@ -58,15 +62,34 @@ public final class XfrOut implements TransferHandoff {
     private final Clock clock;
     private final AtomicInteger running = new AtomicInteger();
     private final Map<InetAddress, AtomicInteger> perClient = new ConcurrentHashMap<>();
+    private final LogRateLimit.Reason refusedLog;
+    private final LogRateLimit.Reason notauthLog;
+    private final LogRateLimit.Reason servfailLog;
+    private final LogRateLimit.Reason brokenLog;
+    private final LogRateLimit.Reason busyLog;
+    private final LogRateLimit.Reason formerrLog;
 
     public XfrOut(Supplier<ZoneTable> zones, Policies policies, TransferAcl acl, Limits limits, TernMetrics metrics,
                   Clock clock) {
+        this(zones, policies, acl, limits, metrics, clock, LogRateLimit.standard(clock, metrics.registry()));
+    }
+
+    /** @param logLimit the rate limit on the lines logged per refused request */
+    public XfrOut(Supplier<ZoneTable> zones, Policies policies, TransferAcl acl, Limits limits, TernMetrics metrics,
+                  Clock clock, LogRateLimit logLimit) {
         this.zones = requireNonNull(zones, "zones");
         this.policies = requireNonNull(policies, "policies");
         this.acl = requireNonNull(acl, "acl");
         this.limits = requireNonNull(limits, "limits");
         this.metrics = requireNonNull(metrics, "metrics");
         this.clock = requireNonNull(clock, "clock");
+        this.refusedLog = logLimit.reason("xfr_out_refused", "transfer refused", logger, Level.INFO);
+        this.notauthLog = logLimit.reason("xfr_out_notauth", "transfer NOTAUTH", logger, Level.INFO);
+        this.servfailLog = logLimit.reason("xfr_out_servfail", "transfer SERVFAIL", logger, Level.INFO);
+        this.brokenLog = logLimit.reason("xfr_out_broken_rows", "transfer SERVFAIL for broken rows", logger,
+                Level.WARN);
+        this.busyLog = logLimit.reason("xfr_out_busy", "transfer REFUSED at the limit", logger, Level.WARN);
+        this.formerrLog = logLimit.reason("xfr_out_formerr", "transfer FORMERR", logger, Level.INFO);
     }
 
     @Override
@@ -76,9 +99,10 @@ public final class XfrOut implements TransferHandoff {
         String type = question.getType() == Type.IXFR ? "IXFR" : "AXFR";
         String from = client.getAddress().getHostAddress() + ":" + client.getPort();
         String label = "[" + name + "] " + type + "-out to " + from;
+        InetAddress address = client.getAddress();
         Zone zone = zones.get().get(name);
         if (zone == null) {
-            logger.info("{}: refused, not a zone of ours", label);
+            refusedLog.log(address, "{}: refused, not a zone of ours", label);
             metrics.transfer("out", type.toLowerCase(java.util.Locale.ROOT), "refused", 0, java.time.Duration.ZERO);
             return single(query, Rcode.REFUSED, null);
         }
@@ -87,39 +111,41 @@ public final class XfrOut implements TransferHandoff {
         if (signature != null) {
             key = policies.keyring().get(signature.getName());
             if (key == null) {
-                logger.info("{}: NOTAUTH, signed with key {}, which is not in the tsigkeys table", label,
+                notauthLog.log(address, "{}: NOTAUTH, signed with key {}, which is not in the tsigkeys table", label,
                         signature.getName());
                 return tsigRefused(query, Rcode.BADKEY, null, type);
             }
             int error = key.verify(query, wire, null);
             if (error != Rcode.NOERROR) {
-                logger.info("{}: NOTAUTH, TSIG {} with key {}", label, Rcode.TSIGstring(error), signature.getName());
+                notauthLog.log(address, "{}: NOTAUTH, TSIG {} with key {}", label, Rcode.TSIGstring(error),
+                        signature.getName());
                 return tsigRefused(query, error, key, type);
             }
         }
         TransferAcl.Decision decision = acl.decide(policies.of(name), client.getAddress(),
                 signature == null ? null : signature.getName());
         if (!decision.allowed()) {
-            logger.info("{}: NOTAUTH, {}", label, decision.reason());
+            notauthLog.log(address, "{}: NOTAUTH, {}", label, decision.reason());
             return refused(query, Rcode.NOTAUTH, key, type);
         }
         ZoneSnapshot snapshot = zone.snapshot();
         if (snapshot == null || zone.isExpired()) {
-            logger.info("{}: SERVFAIL, the zone has {}", label, snapshot == null ? "no data yet" : "expired");
+            servfailLog.log(address, "{}: SERVFAIL, the zone has {}", label,
+                    snapshot == null ? "no data yet" : "expired");
             return refused(query, Rcode.SERVFAIL, key, type);
         }
         if (!snapshot.brokenRows().isEmpty() && !(type.equals("IXFR") && upToDate(query, snapshot))) {
             // The snapshot lacks the rows it cannot read; sending it would hand the secondary a shortened zone
             // under a serial that claims to be whole. Refused: the secondary keeps its copy and retries.
-            logger.warn("{}: SERVFAIL, serial {} has {} stored row{} that cannot be read, and a transfer would"
-                    + " send the zone without them; fix the row{} (ternctl zone check {}): {}", label,
+            brokenLog.log(address, "{}: SERVFAIL, serial {} has {} stored row{} that cannot be read, and a"
+                    + " transfer would send the zone without them; fix the row{} (ternctl zone check {}): {}", label,
                     snapshot.serial(), snapshot.brokenRows().size(), snapshot.brokenRows().size() == 1 ? "" : "s",
                     snapshot.brokenRows().size() == 1 ? "" : "s", name, String.join("; ",
                     snapshot.brokenRows()));
             return refused(query, Rcode.SERVFAIL, key, type);
         }
         if (!acquire(client.getAddress())) {
-            logger.warn("{}: REFUSED, {} transfers are running ({} at most, {} per client); raise"
+            busyLog.log(address, "{}: REFUSED, {} transfers are running ({} at most, {} per client); raise"
                     + " xfr-out-max-concurrent or xfr-out-max-per-client if secondaries queue up", label,
                     running.get(), limits.total(), limits.perClient());
             return refused(query, Rcode.REFUSED, key, type);
@@ -131,7 +157,7 @@ public final class XfrOut implements TransferHandoff {
             Long clientSerial = clientSerial(query);
             if (clientSerial == null) {
                 release(client.getAddress());
-                logger.info("{}: FORMERR, no SOA in the authority section", label);
+                formerrLog.log(address, "{}: FORMERR, no SOA in the authority section", label);
                 return refused(query, Rcode.FORMERR, key, type);
             }
             IxfrAnswer answer = IxfrAnswer.of(snapshot, history, clientSerial);
@@ -143,7 +169,6 @@ public final class XfrOut implements TransferHandoff {
             kind = "axfr";
         }
         String metricType = kind.equals("ixfr") || kind.equals("up-to-date") ? "ixfr" : "axfr";
-        InetAddress address = client.getAddress();
         logger.info("{}: started, serial {}, {}", label, snapshot.serial(), decision.reason());
         long expire = ExpireOption.requested(query.getOPT()) ? zone.expireSeconds(clock.instant()) : -1;
         return new TcpResponse.Stream(new OutgoingTransfer(query, records, key, label, snapshot.serial(), expire,
