@@ -23,7 +23,8 @@ final class Delegation {
         RRset ns = node.get(Type.NS);
         sections.referral = true;
         sections.authority.add(ns);
-        if (sections.dnssec) {
+        if (sections.dnssec && snapshot.isSigned()) {
+            // An unsigned zone proves nothing about its delegations; its DS, if any, is only for a DS question.
             RRset ds = node.get(Type.DS);
             if (ds != null) {
                 sections.authority.add(ds);
