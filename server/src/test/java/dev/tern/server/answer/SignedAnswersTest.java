@@ -28,14 +28,16 @@ import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Type;
 import org.xbill.DNS.utils.base32;
+import dev.tern.server.testing.FreePort;
+import dev.tern.server.testing.KnotSigningPrimary;
 import dev.tern.server.testing.SignedZone;
 import dev.tern.server.testing.TestZones;
 import dev.tern.server.zone.ZoneTable;
 
 /**
- * Signed answers as a table (RFC 4035 3.1, RFC 5155 7.2): one zone signed by {@code dnssec-signzone} with NSEC, with
- * NSEC3 and with NSEC3 Opt-Out; each case a question asked with DO and the RRsets expected in the answer and
- * authority sections. A proof is written as what it must prove ("NSEC3 covering nx.example."), checked against the
+ * Signed answers as a table (RFC 4035 3.1, RFC 5155 7.2): one zone signed by {@code dnssec-signzone} and by knotd's
+ * automatic signing, each with NSEC, with NSEC3 and with NSEC3 Opt-Out; each case a question asked with DO and the
+ * RRsets expected in the answer and authority sections. A proof is written as what it must prove ("NSEC3 covering nx.example."), checked against the
  * record's owner and next field; every RRSIG is verified with dnsjava against the zone's DNSKEY.
  */
 class SignedAnswersTest {
@@ -68,20 +70,46 @@ class SignedAnswersTest {
     }
 
     private static Path dir;
-    private static final java.util.Map<SignedZone.Denial, ZoneTable> TABLES =
-            new java.util.EnumMap<>(SignedZone.Denial.class);
-    private static final java.util.Map<SignedZone.Denial, DNSKEYRecord[]> KEYS =
-            new java.util.EnumMap<>(SignedZone.Denial.class);
+
+    /** Who signed the zone. */
+    enum Signer { DNSSEC_SIGNZONE, KNOTD }
+
+    /** One signed version of the zone: who signed it and how it denies existence. */
+    record Signed(Signer signer, SignedZone.Denial chain) {
+        @Override
+        public String toString() {
+            return signer + " " + chain;
+        }
+    }
+
+    private static final java.util.Map<Signed, ZoneTable> TABLES = new java.util.HashMap<>();
+    private static final java.util.Map<Signed, DNSKEYRecord[]> KEYS = new java.util.HashMap<>();
 
     @BeforeAll
     static void sign() throws Exception {
         dir = Files.createTempDirectory("signed-answers");
         for (SignedZone.Denial chain : SignedZone.Denial.values()) {
-            String signed = Files.readString(SignedZone.sign(dir, "example", "$ORIGIN example.\n" + ZONE, chain));
-            TABLES.put(chain, TestZones.table("example.", signed));
-            KEYS.put(chain, TestZones.records("example.", signed).stream().filter(r -> r instanceof DNSKEYRecord)
-                    .toArray(DNSKEYRecord[]::new));
+            String text = Files.readString(SignedZone.sign(dir, "example", "$ORIGIN example.\n" + ZONE, chain));
+            keep(new Signed(Signer.DNSSEC_SIGNZONE, chain), TestZones.records("example.", text));
+            // knotd's automatic signing of the same zone (a CSK, NSEC3 without salt), taken by AXFR.
+            Path knotDir = Files.createDirectories(dir.resolve("knotd-" + chain));
+            KnotSigningPrimary.Denial denial = KnotSigningPrimary.Denial.valueOf(chain.name());
+            try (KnotSigningPrimary knotd = KnotSigningPrimary.start(knotDir, FreePort.pick(), 0, List.of(
+                    new KnotSigningPrimary.SignedZone("example", "$ORIGIN example.\n" + ZONE, denial, true, 0)))) {
+                keep(new Signed(Signer.KNOTD, chain), knotd.transfer("example"));
+            }
         }
+    }
+
+    private static void keep(Signed signed, List<Record> records) {
+        dev.tern.server.zone.ZoneSnapshotBuilder builder = new dev.tern.server.zone.ZoneSnapshotBuilder(
+                Name.fromConstantString("example."));
+        Set<Record> unique = new LinkedHashSet<>(records);
+        unique.forEach(builder::add);
+        dev.tern.server.zone.ZoneSnapshot snapshot = builder.build();
+        TABLES.put(signed, ZoneTable.of(List.of(new dev.tern.server.zone.Zone(snapshot.origin(), 1,
+                dev.tern.server.zone.ZoneKind.NATIVE, snapshot))));
+        KEYS.put(signed, records.stream().filter(r -> r instanceof DNSKEYRecord).toArray(DNSKEYRecord[]::new));
     }
 
     @AfterAll
@@ -91,52 +119,63 @@ class SignedAnswersTest {
         }
     }
 
-    record Case(SignedZone.Denial chain, String qname, String qtype, int rcode, boolean aa, List<String> answer,
+    record Case(Signed signed, String qname, String qtype, int rcode, boolean aa, List<String> answer,
                 List<String> authority) {
         @Override
         public String toString() {
-            return chain + " " + qname + " " + qtype;
+            return signed + " " + qname + " " + qtype;
         }
+    }
+
+    static List<Signed> signedVersions() {
+        List<Signed> all = new ArrayList<>();
+        for (Signer signer : Signer.values()) {
+            for (SignedZone.Denial chain : SignedZone.Denial.values()) {
+                all.add(new Signed(signer, chain));
+            }
+        }
+        return all;
     }
 
     static Stream<Arguments> cases() {
         List<Case> cases = new ArrayList<>();
-        for (SignedZone.Denial chain : SignedZone.Denial.values()) {
+        for (Signed signed : signedVersions()) {
+            SignedZone.Denial chain = signed.chain();
             String proof = chain == SignedZone.Denial.NSEC ? "NSEC" : "NSEC3";
             boolean nsec = chain == SignedZone.Denial.NSEC;
-            cases.add(new Case(chain, "www.example.", "A", Rcode.NOERROR, true, List.of("www.example. A"), List.of()));
-            cases.add(new Case(chain, "example.", "DNSKEY", Rcode.NOERROR, true, List.of("example. DNSKEY"),
+            cases.add(new Case(signed, "www.example.", "A", Rcode.NOERROR, true, List.of("www.example. A"), List.of()));
+            cases.add(new Case(signed, "example.", "DNSKEY", Rcode.NOERROR, true, List.of("example. DNSKEY"),
                     List.of()));
             // NXDOMAIN: no such name, no wildcard at the closest encloser (the apex).
-            cases.add(new Case(chain, "nx.example.", "A", Rcode.NXDOMAIN, true, List.of(), nsec
+            cases.add(new Case(signed, "nx.example.", "A", Rcode.NXDOMAIN, true, List.of(), nsec
                     ? List.of("SOA", "NSEC covering nx.example.", "NSEC covering *.example.")
                     : List.of("SOA", "NSEC3 matching example.", "NSEC3 covering nx.example.",
                             "NSEC3 covering *.example.")));
             // NODATA at an existing name.
-            cases.add(new Case(chain, "www.example.", "MX", Rcode.NOERROR, true, List.of(),
+            cases.add(new Case(signed, "www.example.", "MX", Rcode.NOERROR, true, List.of(),
                     List.of("SOA", proof + " matching www.example.")));
             // NODATA at an empty non-terminal.
-            cases.add(new Case(chain, "c.example.", "TXT", Rcode.NOERROR, true, List.of(), nsec
+            cases.add(new Case(signed, "c.example.", "TXT", Rcode.NOERROR, true, List.of(), nsec
                     ? List.of("SOA", "NSEC covering c.example.") : List.of("SOA", "NSEC3 matching c.example.")));
             // A wildcard answer proves that qname itself does not exist.
-            cases.add(new Case(chain, "x.wild.example.", "A", Rcode.NOERROR, true, List.of("x.wild.example. A"),
+            cases.add(new Case(signed, "x.wild.example.", "A", Rcode.NOERROR, true, List.of("x.wild.example. A"),
                     List.of(proof + " covering x.wild.example.")));
             // Wildcard NODATA.
-            cases.add(new Case(chain, "x.wild.example.", "MX", Rcode.NOERROR, true, List.of(), nsec
+            cases.add(new Case(signed, "x.wild.example.", "MX", Rcode.NOERROR, true, List.of(), nsec
                     ? List.of("SOA", "NSEC covering x.wild.example.", "NSEC matching *.wild.example.")
                     : List.of("SOA", "NSEC3 matching wild.example.", "NSEC3 covering x.wild.example.",
                             "NSEC3 matching *.wild.example.")));
             // CNAME inside the zone, both RRsets signed.
-            cases.add(new Case(chain, "alias.example.", "A", Rcode.NOERROR, true,
+            cases.add(new Case(signed, "alias.example.", "A", Rcode.NOERROR, true,
                     List.of("alias.example. CNAME", "www.example. A"), List.of()));
             // DNAME: the DNAME signed, the synthesized CNAME not.
-            cases.add(new Case(chain, "x.dname.example.", "A", Rcode.NOERROR, true,
+            cases.add(new Case(signed, "x.dname.example.", "A", Rcode.NOERROR, true,
                     List.of("dname.example. DNAME", "x.dname.example. CNAME"), List.of()));
             // Referral to a signed delegation: NS and the signed DS.
-            cases.add(new Case(chain, "host.secure.example.", "A", Rcode.NOERROR, false, List.of(),
+            cases.add(new Case(signed, "host.secure.example.", "A", Rcode.NOERROR, false, List.of(),
                     List.of("NS secure.example.", "DS secure.example.")));
             // DS at the cut, from the parent side.
-            cases.add(new Case(chain, "secure.example.", "DS", Rcode.NOERROR, true, List.of("secure.example. DS"),
+            cases.add(new Case(signed, "secure.example.", "DS", Rcode.NOERROR, true, List.of("secure.example. DS"),
                     List.of()));
             // Insecure delegation: the proof that there is no DS.
             List<String> noDs = switch (chain) {
@@ -146,10 +185,10 @@ class SignedAnswersTest {
             };
             List<String> referral = new ArrayList<>(List.of("NS insecure.example."));
             referral.addAll(noDs);
-            cases.add(new Case(chain, "host.insecure.example.", "A", Rcode.NOERROR, false, List.of(), referral));
+            cases.add(new Case(signed, "host.insecure.example.", "A", Rcode.NOERROR, false, List.of(), referral));
             List<String> dsNodata = new ArrayList<>(List.of("SOA"));
             dsNodata.addAll(noDs);
-            cases.add(new Case(chain, "insecure.example.", "DS", Rcode.NOERROR, true, List.of(), dsNodata));
+            cases.add(new Case(signed, "insecure.example.", "DS", Rcode.NOERROR, true, List.of(), dsNodata));
         }
         return cases.stream().map(Arguments::of);
     }
@@ -157,7 +196,7 @@ class SignedAnswersTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void answersWithSignaturesAndProofs(Case c) throws Exception {
-        Answer answer = new AnswerEngine().answer(TABLES.get(c.chain()), Name.fromString(c.qname()),
+        Answer answer = new AnswerEngine().answer(TABLES.get(c.signed()), Name.fromString(c.qname()),
                 Type.value(c.qtype()), false, true);
 
         assertThat(answer.rcode()).as("rcode").isEqualTo(c.rcode());
@@ -167,18 +206,18 @@ class SignedAnswersTest {
         assertProofs(answer.authority(), c.authority());
         for (RRset rrset : answer.answer()) {
             boolean synthesized = rrset.getType() == Type.CNAME && c.qname().contains("dname");
-            assertSigned(c.chain(), rrset, !synthesized);
+            assertSigned(c.signed(), rrset, !synthesized);
         }
         for (RRset rrset : answer.authority()) {
             // RFC 4035 2.2: the NS RRset at a delegation point is not signed.
-            assertSigned(c.chain(), rrset, rrset.getType() != Type.NS);
+            assertSigned(c.signed(), rrset, rrset.getType() != Type.NS);
         }
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void addsNothingWithoutDo(Case c) throws Exception {
-        Answer answer = new AnswerEngine().answer(TABLES.get(c.chain()), Name.fromString(c.qname()),
+        Answer answer = new AnswerEngine().answer(TABLES.get(c.signed()), Name.fromString(c.qname()),
                 Type.value(c.qtype()), false, false);
 
         assertThat(answer.rcode()).isEqualTo(c.rcode());
@@ -189,7 +228,7 @@ class SignedAnswersTest {
     @org.junit.jupiter.api.Test
     void truncatesOverUdpRatherThanDropSignatures() throws Exception {
         dev.tern.server.query.QueryHandler handler = new dev.tern.server.query.QueryHandler(
-                () -> TABLES.get(SignedZone.Denial.NSEC), 1232);
+                () -> TABLES.get(new Signed(Signer.DNSSEC_SIGNZONE, SignedZone.Denial.NSEC)), 1232);
         for (int size : new int[] {512, 1232}) {
             org.xbill.DNS.Message query = org.xbill.DNS.Message.newQuery(org.xbill.DNS.Record.newRecord(
                     Name.fromString("big.example."), Type.TXT, org.xbill.DNS.DClass.IN));
@@ -279,14 +318,14 @@ class SignedAnswersTest {
                 : name.compareTo(owner) > 0 && name.compareTo(next) < 0;
     }
 
-    private static void assertSigned(SignedZone.Denial chain, RRset rrset, boolean signed) throws Exception {
+    private static void assertSigned(Signed version, RRset rrset, boolean signed) throws Exception {
         if (!signed) {
             assertThat(rrset.sigs()).as("signatures of %s", rrset).isEmpty();
             return;
         }
         assertThat(rrset.sigs()).as("signatures of %s", rrset).isNotEmpty();
         for (RRSIGRecord sig : rrset.sigs()) {
-            DNSKEYRecord key = Arrays.stream(KEYS.get(chain)).filter(k -> k.getFootprint() == sig.getFootprint())
+            DNSKEYRecord key = Arrays.stream(KEYS.get(version)).filter(k -> k.getFootprint() == sig.getFootprint())
                     .findFirst().orElseThrow();
             DNSSEC.verify(rrset, sig, key);
         }
