@@ -175,11 +175,13 @@ class AnswerEngineTest {
                         List.of("other.org. 5 SOA ns.other.org. hm.other.org. 1 2 3 4 5"), List.of()),
                 // DNAME (RFC 6672): the DNAME, a synthesized CNAME, and the chain goes on in the zone it points to
                 c("x.dname.example.com.", "A", Rcode.NXDOMAIN, true,
-                        List.of("dname.example.com. 3600 DNAME other.org.", "x.dname.example.com. 3600 CNAME x.other.org."),
+                        List.of("dname.example.com. 3600 DNAME other.org.",
+                                "x.dname.example.com. 3600 CNAME x.other.org."),
                         List.of("other.org. 5 SOA ns.other.org. hm.other.org. 1 2 3 4 5"), List.of()),
                 c("www.dname.example.com.", "A", Rcode.NOERROR, true,
                         List.of("dname.example.com. 3600 DNAME other.org.",
-                                "www.dname.example.com. 3600 CNAME www.other.org.", "www.other.org. 3600 A 198.51.100.80"),
+                                "www.dname.example.com. 3600 CNAME www.other.org.",
+                                "www.other.org. 3600 A 198.51.100.80"),
                         List.of(), List.of()),
                 c("dname.example.com.", "DNAME", Rcode.NOERROR, true,
                         List.of("dname.example.com. 3600 DNAME other.org."), List.of(), List.of()),
@@ -189,7 +191,8 @@ class AnswerEngineTest {
                                 + "c".repeat(63) + ".other.org."), List.of(), List.of()),
                 // a CNAME into another zone served here is followed there, as BIND and PowerDNS do
                 c("tocross.example.com.", "A", Rcode.NOERROR, true,
-                        List.of("tocross.example.com. 3600 CNAME www.other.org.", "www.other.org. 3600 A 198.51.100.80"),
+                        List.of("tocross.example.com. 3600 CNAME www.other.org.",
+                                "www.other.org. 3600 A 198.51.100.80"),
                         List.of(), List.of()),
                 // DS at a cut whose child zone is served here too: the parent answers (RFC 4035 3.1.4.1)
                 c("child.example.com.", "DS", Rcode.NOERROR, true,
@@ -198,7 +201,8 @@ class AnswerEngineTest {
                 c("child.example.com.", "SOA", Rcode.NOERROR, true,
                         List.of("child.example.com. 60 SOA ns1.example.com. hm.child.example.com. 7 2 3 4 5"),
                         List.of(), List.of()),
-                // SVCB/HTTPS (RFC 9460 4): the target's addresses, "." being the owner; AliasMode adds the target's RRset
+                // SVCB/HTTPS (RFC 9460 4): the target's addresses, "." being the owner; AliasMode adds the target's
+                // RRset
                 c("svc.example.com.", "HTTPS", Rcode.NOERROR, true,
                         List.of("svc.example.com. 3600 HTTPS 1 . alpn=h2"), List.of(),
                         List.of("svc.example.com. 3600 A 192.0.2.70")),
