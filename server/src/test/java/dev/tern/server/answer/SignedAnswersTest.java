@@ -38,7 +38,8 @@ import dev.tern.server.zone.ZoneTable;
  * Signed answers as a table (RFC 4035 3.1, RFC 5155 7.2): one zone signed by {@code dnssec-signzone} and by knotd's
  * automatic signing, each with NSEC, with NSEC3 and with NSEC3 Opt-Out; each case a question asked with DO and the
  * RRsets expected in the answer and authority sections. A proof is written as what it must prove ("NSEC3 covering
- * nx.example."), checked against the record's owner and next field; every RRSIG is verified with dnsjava against the zone's DNSKEY.
+ * nx.example."), checked against the record's owner and next field; every RRSIG is verified with dnsjava against
+ * the zone's DNSKEY.
  */
 class SignedAnswersTest {
     private static final String ZONE = String.join("\n",
