@@ -10,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import dev.tern.server.secondary.Serials;
 import dev.tern.server.store.Journal;
+import dev.tern.server.rdata.RecordTypes;
 import dev.tern.server.store.StoreException;
 import dev.tern.server.zone.Zone;
 import dev.tern.server.zone.ZoneChange;
@@ -89,6 +90,27 @@ public final class ZonePublisher {
         }
         next.signingProblem().ifPresent(problem -> logger.error("[{}] serial {} served unsigned: {}", zone.name(),
                 next.serial(), problem));
+        if (before == null || before.serial() != next.serial()) {
+            reportAliases(zone, next);
+        }
+    }
+
+    /** PowerDNS's ALIAS needs a resolver, which Tern does not have: say once per serial what its names answer. */
+    private static void reportAliases(Zone zone, ZoneSnapshot next) {
+        List<String> owners = new java.util.ArrayList<>();
+        next.nodes().forEach((name, node) -> {
+            if (node.get(RecordTypes.ALIAS) != null) {
+                owners.add(name.toString());
+            }
+        });
+        if (!owners.isEmpty()) {
+            java.util.Collections.sort(owners);
+            logger.warn("[{}] serial {}: ALIAS at {} is served and transferred as stored, but Tern does not resolve"
+                    + " ALIAS targets, so A and AAAA questions there get no addresses (NODATA); replace each ALIAS"
+                    + " by the A and AAAA records it stands for", zone.name(), next.serial(),
+                    String.join(", ", owners.size() > 10 ? owners.subList(0, 10) : owners)
+                            + (owners.size() > 10 ? " and " + (owners.size() - 10) + " more" : ""));
+        }
     }
 
     /** The longest run of journaled changes, each starting where the one before ended, that ends at {@code serial}. */

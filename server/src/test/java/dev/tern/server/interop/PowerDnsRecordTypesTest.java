@@ -146,11 +146,21 @@ class PowerDnsRecordTypesTest {
         Path copy = ternDir.resolve("copy.sqlite3");
         Files.copy(database, copy, StandardCopyOption.REPLACE_EXISTING);
 
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> log =
+                new ch.qos.logback.core.read.ListAppender<>();
+        ch.qos.logback.classic.Logger publisher = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+                dev.tern.server.events.ZonePublisher.class);
+        publisher.addAppender(log);
+        log.start();
         try (PowerDnsServer pdns = PowerDnsServer.start(pdnsDir, "types.test.");
              TernProcess tern = TernProcess.open(ternDir, copy, List.of())) {
             assertThat(differences(pdns.port(), "pdns_server", tern.port(), "ternd")).isEmpty();
+            // The log says what Tern does with ALIAS, once for the serial.
+            assertThat(log.list).filteredOn(e -> e.getFormattedMessage().contains("ALIAS at alias.types.test."))
+                    .hasSize(1).allMatch(e -> e.getFormattedMessage().contains("Tern does not resolve ALIAS"));
             assertThat(differenceFromZone(transferredZone(tern.port()), Set.of())).isEmpty();
         }
+        publisher.detachAppender(log);
         // Every row pdnsutil wrote, RRSIG included, reads as the zone's record.
         TreeSet<String> read = new TreeSet<>();
         for (RecordRow row : rows(database)) {
