@@ -45,8 +45,9 @@ class TransferOutLimitsTest {
 
     @Test
     void hundredClientsAgainstALimitOfTenGetTenTransfersAndNinetyRefusals(@TempDir Path dir) throws Exception {
+        // All hundred clients come from 127.0.0.1: lift the per-client cap on TCP connections (20 by default).
         try (TernProcess tern = TernProcess.start(dir, List.of("xfr-out-max-concurrent=10",
-                "xfr-out-max-per-client=100", "xfr-out-write-timeout=30"), ORIGIN,
+                "xfr-out-max-per-client=100", "xfr-out-write-timeout=30", "max-tcp-connections-per-client=0"), ORIGIN,
                 TransferOutTest.zone(1, 20_000))) {
             List<RawTcpClient> clients = new ArrayList<>();
             try {
