@@ -29,7 +29,28 @@ public final class ConfigReference {
             "server-id", "`dig @SERVER id.server CH TXT` (or `hostname.bind`) gets one TXT record with this text,"
                     + " class CH, TTL 5, AA set; a query with an empty EDNS NSID option (`dig +nsid`) gets it as"
                     + " the NSID of any answer (RFC 5001). The host name is read once, at start. With `disabled`,"
-                    + " `id.server` and `hostname.bind` are REFUSED, as PowerDNS does, and no answer carries an NSID.");
+                    + " `id.server` and `hostname.bind` are REFUSED, as PowerDNS does, and no answer carries an NSID.",
+            "max-tcp-connections", "Knot's `tcp-max-clients` (default: half the file-descriptor limit) and NSD's"
+                    + " `tcp-count` (100 per server process) are the equivalents; NSD with `tcp-reject-overflow: yes`"
+                    + " closes the extra connections as Tern does, by default it leaves them in the kernel's queue.",
+            "max-tcp-connections-per-client", "Keeps one client from holding every slot of `max-tcp-connections`:"
+                    + " with the defaults, ten addresses are needed to fill them. IPv6 clients are counted per /64,"
+                    + " since one host commonly holds a whole /64 (PowerDNS counts per address and defaults to 0,"
+                    + " no limit; Knot and NSD have no such limit). Closures are logged at most once a minute, with"
+                    + " counts.",
+            "tcp-idle-timeout", "Counted between reads: each byte received restarts it, so on its own it cannot"
+                    + " stop a client that sends one byte every few seconds (`tcp-message-timeout` does). Tern also"
+                    + " stops reading a client that does not read its answers (once 64 KiB of answers wait in"
+                    + " memory), so such a client is closed after this timeout too. Knot's `tcp-idle-timeout` (default"
+                    + " 10 s) and NSD's `tcp-timeout` (default 120 s, which also bounds transfers) are the"
+                    + " equivalents; PowerDNS's default is 5 s, as here. An outgoing transfer is bounded by"
+                    + " `xfr-out-write-timeout` instead.",
+            "tcp-message-timeout", "Stops slow-send (slowloris) clients, which trickle a message so that"
+                    + " `tcp-idle-timeout` never fires. The default leaves a message on a new connection room for one"
+                    + " lost segment (RFC 6298 starts retransmission at 1 s); almost every query fits in one segment."
+                    + " Knot's `tcp-io-timeout` (default 500 ms, for receiving or sending one message) is the"
+                    + " equivalent; NSD has only `tcp-timeout`. While Tern itself has stopped reading (an outgoing"
+                    + " transfer, or answers the client has not read), the clock does not run against the client.");
 
     private ConfigReference() {
     }

@@ -21,7 +21,7 @@ final class PowerDnsSettings {
             "log-timestamp", "logging-facility", "loglevel", "lua-axfr-script", "master", "max-cache-entries",
             "max-ent-entries", "max-generate-steps", "max-nsec3-iterations", "max-packet-cache-entries",
             "max-queue-length", "max-signature-cache-entries", "max-tcp-connection-duration",
-            "max-tcp-connections-per-client", "max-tcp-transactions-per-conn", "negquery-cache-ttl",
+            "max-tcp-transactions-per-conn", "negquery-cache-ttl",
             "non-local-bind", "outgoing-axfr-expand-alias", "overload-queue-length",
             "query-cache-ttl", "query-logging", "resolver", "retrieval-threads", "reuseport", "secondary-check-signature-freshness", "security-poll-suffix",
             "send-signed-notify", "setgid", "setuid", "signing-threads", "slave",

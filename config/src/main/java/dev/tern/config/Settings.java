@@ -29,8 +29,14 @@ public final class Settings {
             "TCP_MAXSEG on the TCP listeners, so segments cross tunnels with a small MTU; 0 leaves it to the kernel");
     public static final Setting<Integer> MAX_TCP_CONNECTIONS = integer("max-tcp-connections", "200", 1, 1_000_000,
             "Most TCP connections open at once; further connections are closed at once");
+    public static final Setting<Integer> MAX_TCP_CONNECTIONS_PER_CLIENT = integer("max-tcp-connections-per-client",
+            "20", 0, 1_000_000, "Most TCP connections open at once from one IPv4 address or one IPv6 /64; further"
+                    + " connections from there are closed at once; 0 means no limit per client");
     public static final Setting<Integer> TCP_IDLE_TIMEOUT = integer("tcp-idle-timeout", "5", 1, 3600,
             "Seconds a TCP connection may stay silent before it is closed");
+    public static final Setting<Integer> TCP_MESSAGE_TIMEOUT = integer("tcp-message-timeout", "2", 1, 3600,
+            "Seconds a DNS message sent over TCP may take to arrive whole, counted from its first byte (the length"
+                    + " prefix); a connection whose message is late is closed");
     public static final Setting<List<InetAddress>> QUERY_LOCAL_ADDRESS = addressList("query-local-address", "",
             "Source addresses for outgoing queries and transfers (one IPv4, one IPv6); empty lets the kernel choose");
 

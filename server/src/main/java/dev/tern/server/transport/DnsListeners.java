@@ -7,8 +7,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.LengthFieldPrepender;
 import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -28,16 +28,27 @@ import dev.tern.server.query.QueryHandler;
  * UdpSockets}); a wildcard address (0.0.0.0, ::) gets UDP sockets on every address of the host, followed as they
  * come and go ({@link AddressWatcher}), while TCP stays on the wildcard. TCP listening sockets get TCP_MAXSEG before
  * {@code listen()}, so accepted connections inherit it (set later it is too late: the SYN-ACK has gone).
+ *
+ * <p>UDP and TCP run on separate event loops ({@code dns-io} and {@code dns-tcp}): a flood of TCP work (pipelined
+ * queries, slow clients, outgoing transfers) queues behind other TCP work only, and the kernel shares the CPU
+ * between the two sets of threads, so UDP keeps answering.
  */
 public final class DnsListeners implements AutoCloseable {
     private static final Logger logger = LoggerFactory.getLogger(DnsListeners.class);
-    private static final int MAX_TCP_MESSAGE = 65535;
+    /**
+     * Bytes of answers a TCP connection may hold in memory before it stops being writable (and read), and the level
+     * they must drain to before it is writable again. Netty's defaults, set here so that the bound is visible: an
+     * outgoing transfer message is about 16 KiB, so a transfer holds about four.
+     */
+    static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
 
     private final ListenerSettings settings;
     private final QueryHandler queries;
     private final Transport transport = Transport.best();
     private final EventLoopGroup acceptGroup;
     private final EventLoopGroup ioGroup;
+    private final EventLoopGroup tcpGroup;
+    private final TcpCloses closes = new TcpCloses();
     private final ConnectionLimit connectionLimit;
     private final List<Channel> channels = new ArrayList<>();
     private final UdpSockets udp;
@@ -49,7 +60,9 @@ public final class DnsListeners implements AutoCloseable {
         this.queries = requireNonNull(queries, "queries");
         this.acceptGroup = transport.newGroup(1, "dns-accept");
         this.ioGroup = transport.newGroup(settings.threads(), "dns-io");
-        this.connectionLimit = new ConnectionLimit(settings.maxTcpConnections());
+        this.tcpGroup = transport.newGroup(settings.threads(), "dns-tcp");
+        this.connectionLimit = new ConnectionLimit(settings.maxTcpConnections(), settings.maxTcpConnectionsPerClient(),
+                closes);
         this.udp = new UdpSockets(transport, ioGroup, new UdpHandler(queries), settings.threads());
     }
 
@@ -98,22 +111,23 @@ public final class DnsListeners implements AutoCloseable {
 
     private Channel bindTcp(InetSocketAddress local, boolean v6only) throws InterruptedException {
         ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(acceptGroup, ioGroup)
+                .group(acceptGroup, tcpGroup)
                 .channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
                         channel.pipeline().addLast(
                                 connectionLimit,
                                 new IdleStateHandler(settings.tcpIdleTimeoutSeconds(), 0, 0, TimeUnit.SECONDS),
-                                new LengthFieldBasedFrameDecoder(MAX_TCP_MESSAGE + 2, 0, 2, 0, 2),
+                                new TcpMessageDecoder(settings.tcpMessageTimeoutSeconds() * 1000L, closes),
                                 new WriteTimeoutHandler(settings.xfrOutWriteTimeoutSeconds()),
                                 new LengthFieldPrepender(2),
                                 new ChunkedWriteHandler(),
-                                new TcpHandler(queries, settings.xfrOutWriteTimeoutSeconds()));
+                                new TcpHandler(queries, settings.xfrOutWriteTimeoutSeconds(), closes));
                     }
                 });
         if (transport == Transport.EPOLL && settings.tcpMss() > 0) {
@@ -138,6 +152,8 @@ public final class DnsListeners implements AutoCloseable {
             channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         }
         acceptGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+        tcpGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
         ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+        tcpGroup.terminationFuture().awaitUninterruptibly(3, TimeUnit.SECONDS);
     }
 }
