@@ -29,7 +29,7 @@ import dev.tern.server.secondary.RefreshOutcome;
 import dev.tern.server.secondary.SoaTimers;
 import dev.tern.server.store.DomainRow;
 import dev.tern.server.store.SecondaryState;
-import dev.tern.server.store.SecondaryStore;
+import dev.tern.server.store.ZoneStateStore;
 import dev.tern.server.store.StoreException;
 import dev.tern.server.store.ZoneStore;
 import dev.tern.server.zone.Problems;
@@ -52,7 +52,7 @@ public final class Secondaries implements EventHandler, NotifyReceiver {
     private static final long RETRY_WITHOUT_SOA = 60;
 
     private final ZoneStore store;
-    private final SecondaryStore stateStore;
+    private final ZoneStateStore stateStore;
     private final Zones zones;
     private final Refresh refresh;
     private final SoaTimers timers;
@@ -63,7 +63,7 @@ public final class Secondaries implements EventHandler, NotifyReceiver {
     private final Map<Name, SecondaryZone> secondaries = new ConcurrentHashMap<>();
     private ZoneEvents events;
 
-    public Secondaries(ZoneStore store, SecondaryStore stateStore, Zones zones, Refresh refresh, SoaTimers timers,
+    public Secondaries(ZoneStore store, ZoneStateStore stateStore, Zones zones, Refresh refresh, SoaTimers timers,
                        Clock clock, Random random) {
         this(store, stateStore, zones, refresh, timers, clock, random, List.of(), TernMetrics.inMemory(), null);
     }
@@ -72,7 +72,7 @@ public final class Secondaries implements EventHandler, NotifyReceiver {
      * @param allowNotifyFrom addresses besides a zone's primaries whose NOTIFY is accepted
      * @param logLimit the rate limit on lines logged per NOTIFY; null for one of its own
      */
-    public Secondaries(ZoneStore store, SecondaryStore stateStore, Zones zones, Refresh refresh, SoaTimers timers,
+    public Secondaries(ZoneStore store, ZoneStateStore stateStore, Zones zones, Refresh refresh, SoaTimers timers,
                        Clock clock, Random random, List<Netmask> allowNotifyFrom, TernMetrics metrics,
                        LogRateLimit logLimit) {
         this.metrics = requireNonNull(metrics, "metrics");
@@ -99,20 +99,40 @@ public final class Secondaries implements EventHandler, NotifyReceiver {
     /** Brings the secondary zones in line with SQL: new ones get their first check planned. Worker thread. */
     public void reconcile() {
         Map<Name, DomainRow> rows = new HashMap<>();
-        for (DomainRow row : store.domains()) {
+        List<DomainRow> domains;
+        try {
+            domains = store.domains();
+        } catch (StoreException e) {
+            // At start too: the daemon serves what it loaded and the next poll tries again.
+            logger.warn("cannot read the zone list, secondary zones are checked after the next poll: {}",
+                    e.getMessage());
+            return;
+        }
+        for (DomainRow row : domains) {
             if (row.kind() == ZoneKind.SECONDARY) {
                 rows.put(row.name(), row);
             }
         }
         List<Name> added = new ArrayList<>();
         for (DomainRow row : rows.values()) {
-            SecondaryZone.Config config = config(row);
             SecondaryZone existing = secondaries.get(row.name());
+            SecondaryZone.Config config;
+            SecondaryState state;
+            try {
+                config = config(row);
+                state = existing != null ? existing.state : stateStore.state(row.id());
+            } catch (StoreException e) {
+                // One zone's settings or timers unreadable now: the other zones go on, this one keeps what it had
+                // (or waits, when new) until the next poll reads them.
+                logger.warn("[{}] cannot read its settings or timers, {} until the next poll: {}", row.name(),
+                        existing != null ? "keeping the ones read before" : "not checked", e.getMessage());
+                continue;
+            }
             if (existing != null) {
                 existing.config = config;
                 continue;
             }
-            SecondaryZone zone = new SecondaryZone(config, stateStore.state(row.id()));
+            SecondaryZone zone = new SecondaryZone(config, state);
             secondaries.put(row.name(), zone);
             added.add(row.name());
         }
@@ -175,7 +195,24 @@ public final class Secondaries implements EventHandler, NotifyReceiver {
     public void handle(Name name, EventType type) {
         SecondaryZone secondary = secondaries.get(name);
         Zone zone = zones.table().get(name);
-        if (secondary == null || zone == null) {
+        if (secondary == null) {
+            return;
+        }
+        if (zone == null) {
+            // In domains, but not (yet) in the zone table: the zone list could not be read. The next poll loads it;
+            // keep the refresh planned and tell a waiting operator now, instead of losing the plan.
+            if (type == EventType.REFRESH) {
+                events.plan(name, EventType.REFRESH, clock.instant().plusSeconds(RETRY_WITHOUT_SOA));
+                RefreshOutcome.Failed failed = new RefreshOutcome.Failed(List.of(new RefreshOutcome.Attempt(null,
+                        "refresh", dev.tern.server.xfr.TransferResult.Failure.STORE, "the zone is not loaded yet"
+                        + " (the zone list could not be read from the database); next try in " + RETRY_WITHOUT_SOA
+                        + " s")));
+                List<java.util.concurrent.CompletableFuture<RefreshOutcome>> waiting =
+                        new ArrayList<>(secondary.waiters);
+                secondary.waiters.removeAll(waiting);
+                record(failed);
+                waiting.forEach(waiter -> waiter.complete(failed));
+            }
             return;
         }
         if (type == EventType.REFRESH) {
@@ -198,9 +235,14 @@ public final class Secondaries implements EventHandler, NotifyReceiver {
             }
             outcome = refresh.run(name, zone.snapshot(), secondary.primariesInOrder(), config.tsig(), true,
                     config.source());
+        } catch (StoreException e) {
+            // The database failing under the zone's settings: a failed refresh like any other, retried.
+            outcome = new RefreshOutcome.Failed(List.of(new RefreshOutcome.Attempt(null, "refresh",
+                    dev.tern.server.xfr.TransferResult.Failure.STORE, "cannot read the zone's settings (metadata,"
+                    + " TSIG key) from the database: " + e.getMessage())));
         } catch (RuntimeException e) {
-            // A bug (or the database failing under the metadata): it still ends as a failed refresh, so a waiting
-            // operator hears of it at once and the zone gets its retry, instead of a lost event and a timeout.
+            // A bug: it still ends as a failed refresh, so a waiting operator hears of it at once and the zone gets
+            // its retry, instead of a lost event and a timeout.
             logger.debug("[{}] refresh failed", name, e);
             outcome = new RefreshOutcome.Failed(List.of(new RefreshOutcome.Attempt(null, "refresh",
                     dev.tern.server.xfr.TransferResult.Failure.INTERNAL, "an unexpected error inside Tern: "

@@ -7,17 +7,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import dev.tern.server.secondary.MssMemory;
 import dev.tern.server.secondary.Primary;
-import dev.tern.server.store.SecondaryStore;
+import dev.tern.server.store.ZoneStateStore;
 import dev.tern.server.store.StoreException;
 
 /** The MSS learned per primary, kept in {@code tern_primary_mss} so it survives restarts. */
 public final class StoredMssMemory implements MssMemory {
     private static final Logger logger = LoggerFactory.getLogger(StoredMssMemory.class);
 
-    private final SecondaryStore store;
+    private final ZoneStateStore store;
     private final Clock clock;
 
-    public StoredMssMemory(SecondaryStore store, Clock clock) {
+    public StoredMssMemory(ZoneStateStore store, Clock clock) {
         this.store = requireNonNull(store, "store");
         this.clock = requireNonNull(clock, "clock");
     }

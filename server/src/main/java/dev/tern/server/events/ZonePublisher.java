@@ -9,8 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import dev.tern.server.secondary.Serials;
-import dev.tern.server.store.Journal;
 import dev.tern.server.rdata.RecordTypes;
+import dev.tern.server.store.ZoneJournal;
 import dev.tern.server.store.StoreException;
 import dev.tern.server.zone.Zone;
 import dev.tern.server.zone.ZoneChange;
@@ -32,7 +32,7 @@ public final class ZonePublisher {
         void published(Zone zone, ZoneSnapshot previous, ZoneSnapshot next);
     }
 
-    private final Journal journal;
+    private final ZoneJournal journal;
     private final int journalDepth;
     private final long journalBytes;
     private final Clock clock;
@@ -43,7 +43,7 @@ public final class ZonePublisher {
     private record Reported(long serial, List<String> rows) {
     }
 
-    public ZonePublisher(Journal journal, int journalDepth, long journalBytes, Clock clock) {
+    public ZonePublisher(ZoneJournal journal, int journalDepth, long journalBytes, Clock clock) {
         this.journal = requireNonNull(journal, "journal");
         this.journalDepth = journalDepth;
         this.journalBytes = journalBytes;
@@ -66,10 +66,14 @@ public final class ZonePublisher {
             if (newer || previous == null) {
                 zone.setHistory(chainTo(journal.read(zone.id(), zone.name()), next.serial()));
             }
-        } catch (StoreException e) {
-            // The zone is served all the same; IXFR-out answers AXFR-style until the journal is readable again.
+        } catch (RuntimeException e) {
+            // The zone is served all the same, whatever failed (the database, or a bug in the journal): a transfer
+            // in is committed by now. IXFR-out answers AXFR-style until the journal is readable again.
             logger.warn("[{}] journal not updated, IXFR-out will send the whole zone: {}", zone.name(),
-                    e.getMessage());
+                    dev.tern.server.zone.Problems.describe(e));
+            if (!(e instanceof StoreException)) {
+                logger.debug("[{}] journal failure", zone.name(), e);
+            }
             zone.setHistory(List.of());
         }
         zone.publish(next);

@@ -108,8 +108,14 @@ public final class Refresh {
             if (outcome != null || !fallsBackToAxfr(attempts.get(attempts.size() - 1))) {
                 return outcome;
             }
-            logger.info("[{}] IXFR-in from {}: {}; falling back to AXFR", zone, primary,
-                    attempts.get(attempts.size() - 1).detail());
+            RefreshOutcome.Attempt failed = attempts.get(attempts.size() - 1);
+            if (failed.failure() == Failure.STORE) {
+                // Our database failed, not the primary: still worth an AXFR, whose write replaces every row, since
+                // the diff also fails when SQL no longer holds the rows of the serial we serve.
+                logger.warn("[{}] IXFR-in from {}: {}; trying AXFR", zone, primary, failed.detail());
+            } else {
+                logger.info("[{}] IXFR-in from {}: {}; falling back to AXFR", zone, primary, failed.detail());
+            }
         }
         return transfer(zone, current, primary, source, tsig, Type.AXFR, attempts, expire);
     }
@@ -165,7 +171,8 @@ public final class Refresh {
                     "transferred data fails the zone checks, old zone kept: " + e.getMessage()));
             return null;
         } catch (StoreException e) {
-            attempts.add(new RefreshOutcome.Attempt(primary, "apply", Failure.BAD_DATA,
+            // Our database, not the primary's data: counted as such; nothing was committed.
+            attempts.add(new RefreshOutcome.Attempt(primary, "apply", Failure.STORE,
                     "cannot write the transferred zone, old zone kept: " + e.getMessage()));
             return null;
         } catch (RuntimeException e) {
@@ -193,7 +200,8 @@ public final class Refresh {
     }
 
     private static boolean fallsBackToAxfr(RefreshOutcome.Attempt attempt) {
-        if (attempt.failure() == Failure.IXFR_ONLY_SOA || attempt.failure() == Failure.BAD_DATA) {
+        if (attempt.failure() == Failure.IXFR_ONLY_SOA || attempt.failure() == Failure.BAD_DATA
+                || attempt.failure() == Failure.STORE) {
             return true;
         }
         if (attempt.failure() != Failure.RCODE) {

@@ -24,7 +24,7 @@ import org.xbill.DNS.SOARecord;
  * {@code tern_journal} table (serial from, serial to, removed and added records as master-file lines) for
  * IXFR-out. Rows are written as PowerDNS writes them; the empty non-terminal rows are recomputed.
  */
-public final class Journal {
+public final class Journal implements ZoneJournal {
     static {
         // The journal is parsed as master-file text.
         RecordTypes.register();
@@ -53,6 +53,7 @@ public final class Journal {
      * Each change is journaled with all its records, signatures and NSEC/NSEC3 records included, although these have
      * no rows of their own.
      */
+    @Override
     public void apply(long domainId, Name origin, List<ZoneChange> changes, Collection<Record> before,
                       Collection<Record> after, Instant now) {
         Rectify.Rows old = Rectify.of(origin, before);
@@ -126,6 +127,7 @@ public final class Journal {
      * Journals a change whose records are already in SQL (an edit by another tool, or an AXFR-in), unless a change
      * to the same serial is journaled already (an IXFR-in wrote it with its records).
      */
+    @Override
     public void record(long domainId, ZoneChange change, Instant now) {
         try (Connection connection = dataSource.getConnection()) {
             try (PreparedStatement statement = connection.prepareStatement("SELECT count(*) FROM tern_journal"
@@ -151,6 +153,7 @@ public final class Journal {
      * Keeps the newest changes of a zone, at most {@code depth} of them and at most {@code maxBytes} of record text
      * (the newest one is always kept), and deletes the older ones.
      */
+    @Override
     public void prune(long domainId, int depth, long maxBytes) {
         try (Connection connection = dataSource.getConnection()) {
             List<Long> doomed = new java.util.ArrayList<>();
@@ -186,6 +189,7 @@ public final class Journal {
     }
 
     /** The journaled changes of a zone, oldest first. */
+    @Override
     public List<ZoneChange> read(long domainId, Name origin) {
         List<ZoneChange> changes = new java.util.ArrayList<>();
         try (Connection connection = dataSource.getConnection();

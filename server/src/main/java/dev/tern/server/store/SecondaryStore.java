@@ -20,7 +20,7 @@ import javax.sql.DataSource;
  * Tern's own secondary state in {@code tern_*} tables (timers per zone, the MSS learned per primary), and the
  * PowerDNS tables a secondary reads: {@code domainmetadata} and {@code tsigkeys}. Blocking; worker threads only.
  */
-public final class SecondaryStore {
+public final class SecondaryStore implements ZoneStateStore {
     private static final List<String> TABLES = List.of(
             "CREATE TABLE IF NOT EXISTS tern_zone_state (domain_id INTEGER PRIMARY KEY, last_success INTEGER,"
                     + " expire_at INTEGER, next_refresh INTEGER, failures INTEGER NOT NULL DEFAULT 0,"
@@ -41,6 +41,7 @@ public final class SecondaryStore {
         }
     }
 
+    @Override
     public SecondaryState state(long domainId) {
         String sql = "SELECT last_success, expire_at, next_refresh, failures, last_primary, last_result"
                 + " FROM tern_zone_state WHERE domain_id = ?";
@@ -60,6 +61,7 @@ public final class SecondaryStore {
     }
 
     /** Saves the state, and on success sets {@code domains.last_check} as PowerDNS does. */
+    @Override
     public void save(SecondaryState state, boolean fresh) {
         String sql = "INSERT OR REPLACE INTO tern_zone_state (domain_id, last_success, expire_at, next_refresh,"
                 + " failures, last_primary, last_result) VALUES (?, ?, ?, ?, ?, ?, ?)";
@@ -88,6 +90,7 @@ public final class SecondaryStore {
     }
 
     /** The MSS learned for a primary ({@code ip:port}), or 0. */
+    @Override
     public int mss(String primary) {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = connection.prepareStatement(
@@ -101,6 +104,7 @@ public final class SecondaryStore {
         }
     }
 
+    @Override
     public void rememberMss(String primary, int mss, Instant now) {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement statement = connection.prepareStatement(
@@ -115,6 +119,7 @@ public final class SecondaryStore {
     }
 
     /** The values of one metadata kind of a zone (PowerDNS's domainmetadata, kind compared case-insensitively). */
+    @Override
     public List<String> metadata(long domainId, String kind) {
         List<String> values = new ArrayList<>();
         try (Connection connection = dataSource.getConnection();
@@ -231,6 +236,7 @@ public final class SecondaryStore {
     }
 
     /** The TSIG key of this name (PowerDNS looks keys up by name only). */
+    @Override
     public Optional<TsigKey> tsigKey(String name) {
         String bare = name.endsWith(".") && name.length() > 1 ? name.substring(0, name.length() - 1) : name;
         try (Connection connection = dataSource.getConnection();

@@ -44,6 +44,8 @@ public sealed interface TransferResult {
     enum Failure {
         CONNECT_REFUSED, CONNECT_TIMEOUT, NO_ANSWER, STALLED, CLOSED, RCODE, TSIG, BAD_DATA, SIZE_LIMIT, DEADLINE,
         IXFR_ONLY_SOA,
+        /** Our database failed (locked past the busy timeout, full, unreadable): not the primary's fault. */
+        STORE,
         /** A failure inside Tern, not on the network or in the primary's data: a bug to report. */
         INTERNAL
     }

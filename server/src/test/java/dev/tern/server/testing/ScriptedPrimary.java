@@ -26,13 +26,18 @@ import org.xbill.DNS.Type;
 public final class ScriptedPrimary implements AutoCloseable {
     /**
      * What the TCP side does with a transfer request. {@code STALL_ONCE} stalls the next transfer as {@code STALL}
-     * does and then turns into {@code AXFR}: a path-MTU blackhole that a smaller MSS gets through.
+     * does and then turns into {@code AXFR}: a path-MTU blackhole that a smaller MSS gets through. {@code IXFR}
+     * answers an IXFR from the serial of the zone set before the current one with the difference (RFC 1995 4), any
+     * other transfer as {@code AXFR} does.
      */
-    public enum Behaviour { AXFR, SILENT, STALL, STALL_ONCE, GARBAGE, REFUSED, NOTAUTH, CLOSE_HALF_WAY, BAD_IXFR }
+    public enum Behaviour { AXFR, SILENT, STALL, STALL_ONCE, GARBAGE, REFUSED, NOTAUTH, CLOSE_HALF_WAY, BAD_IXFR,
+        IXFR }
 
     private final DatagramSocket udp;
     private final ServerSocket tcp;
     private final AtomicReference<List<Record>> zone = new AtomicReference<>();
+    /** The zone as it was before the last {@link #setZone}, for {@code IXFR}; null before. */
+    private final AtomicReference<List<Record>> previous = new AtomicReference<>();
     private final AtomicReference<Behaviour> behaviour = new AtomicReference<>(Behaviour.AXFR);
     private final Thread udpThread;
     private final Thread tcpThread;
@@ -69,7 +74,7 @@ public final class ScriptedPrimary implements AutoCloseable {
     }
 
     public void setZone(String origin, String zoneText) {
-        zone.set(TestZones.records(origin, zoneText));
+        previous.set(zone.getAndSet(TestZones.records(origin, zoneText)));
     }
 
     public void behave(Behaviour next) {
@@ -77,7 +82,11 @@ public final class ScriptedPrimary implements AutoCloseable {
     }
 
     private SOARecord soa() {
-        return (SOARecord) zone.get().stream().filter(r -> r.getType() == Type.SOA).findFirst().orElseThrow();
+        return soaOf(zone.get());
+    }
+
+    private static SOARecord soaOf(List<Record> records) {
+        return (SOARecord) records.stream().filter(r -> r.getType() == Type.SOA).findFirst().orElseThrow();
     }
 
     private void serveUdp() {
@@ -155,6 +164,22 @@ public final class ScriptedPrimary implements AutoCloseable {
                 answer.addRecord(Record.fromString(soa().getName(), Type.TXT, org.xbill.DNS.DClass.IN, 300,
                         "\"never there\"", soa().getName()), Section.ANSWER);
                 answer.addRecord(soa(), Section.ANSWER);
+                answer.addRecord(soa(), Section.ANSWER);
+                write(out, answer);
+                return;
+            }
+            List<Record> old = previous.get();
+            if (now == Behaviour.IXFR && query.getQuestion().getType() == Type.IXFR && old != null
+                    && ((SOARecord) query.getSection(Section.AUTHORITY).get(0)).getSerial() == soaOf(old).getSerial()) {
+                // RFC 1995 4: new SOA, old SOA, removed records, new SOA, added records, new SOA.
+                Message answer = answerTo(query);
+                answer.addRecord(soa(), Section.ANSWER);
+                answer.addRecord(soaOf(old), Section.ANSWER);
+                old.stream().filter(r -> r.getType() != Type.SOA && !zone.get().contains(r))
+                        .forEach(r -> answer.addRecord(r, Section.ANSWER));
+                answer.addRecord(soa(), Section.ANSWER);
+                zone.get().stream().filter(r -> r.getType() != Type.SOA && !old.contains(r))
+                        .forEach(r -> answer.addRecord(r, Section.ANSWER));
                 answer.addRecord(soa(), Section.ANSWER);
                 write(out, answer);
                 return;
