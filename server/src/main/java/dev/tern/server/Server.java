@@ -170,14 +170,17 @@ public final class Server implements AutoCloseable {
         xfrClient = new XfrClient();
         SecondaryStore stateStore = new SecondaryStore(store.dataSource());
         Journal journal = new Journal(store.dataSource());
-        Refresh refresh = new Refresh(xfrClient, new SoaQuery(), new StoreZoneWriter(store, journal, zones, clock, publisher),
-                new StoredMssMemory(stateStore, clock), XfrSettings.from(config));
+        StoreZoneWriter writer = new StoreZoneWriter(store, journal, zones, clock, publisher);
+        Refresh refresh = new Refresh(xfrClient, new SoaQuery(), writer, new StoredMssMemory(stateStore, clock),
+                XfrSettings.from(config));
         SoaTimers timers = new SoaTimers(Duration.ofSeconds(config.get(Settings.MIN_REFRESH_INTERVAL)),
                 Duration.ofSeconds(config.get(Settings.MAX_REFRESH_INTERVAL)),
                 Duration.ofSeconds(config.get(Settings.MIN_RETRY_INTERVAL)),
                 Duration.ofSeconds(config.get(Settings.MAX_RETRY_INTERVAL)));
         secondaries = new Secondaries(store, stateStore, zones, refresh, timers, clock, new Random(),
                 config.get(Settings.ALLOW_NOTIFY_FROM), metrics, logLimit);
+        // A transfer's timers commit with its records and journal entry.
+        writer.recordStateWith(secondaries::writeState);
         timer = new EventTimer();
         ZoneEvents events = new ZoneEvents(clock, worker, secondaries, timer::wake);
         secondaries.attach(events);

@@ -32,6 +32,7 @@ import dev.tern.server.store.SecondaryState;
 import dev.tern.server.store.ZoneStateStore;
 import dev.tern.server.store.StoreException;
 import dev.tern.server.store.ZoneStore;
+import dev.tern.server.store.ZoneTransaction;
 import dev.tern.server.zone.Problems;
 import dev.tern.server.zone.Zone;
 import dev.tern.server.zone.ZoneKind;
@@ -258,6 +259,8 @@ public final class Secondaries implements EventHandler, NotifyReceiver {
 
     /** Records an outcome and plans what follows it: the next refresh (or retry) and the expiry. */
     private void plan(Name name, Zone zone, SecondaryZone secondary, RefreshOutcome outcome) {
+        SecondaryState committed = secondary.committing;
+        secondary.committing = null;
         secondary.notifiedBy = null;
         secondary.lastOutcome = outcome;
         remember(secondary, outcome);
@@ -276,31 +279,59 @@ public final class Secondaries implements EventHandler, NotifyReceiver {
             logger.warn("[{}] {}; next try in {} s", name, outcome.describe(), Duration.between(now, at).toSeconds());
         } else {
             SOARecord soa = after.soa();
-            Instant at = timers.nextRefresh(now, soa.getRefresh(), random.nextDouble());
-            // RFC 7314 4: a primary that is itself a secondary says how long its copy has left; use that.
-            long offered = outcome instanceof RefreshOutcome.UpToDate
-                    ? ((RefreshOutcome.UpToDate) outcome).expire() : ((RefreshOutcome.Transferred) outcome).expire();
-            Instant expireAt = SoaTimers.expireAt(now, offered >= 0 ? offered : soa.getExpire());
-            Primary primary = outcome instanceof RefreshOutcome.UpToDate
-                    ? ((RefreshOutcome.UpToDate) outcome).primary() : ((RefreshOutcome.Transferred) outcome).primary();
-            next = new SecondaryState(old.domainId(), now, expireAt, at, 0, primary.toString(), outcome.describe());
+            // A transfer's state was committed with its records; an up-to-date check's is saved below.
+            next = outcome instanceof RefreshOutcome.Transferred && committed != null ? committed
+                    : fresh(old, soa, outcome, now);
             logger.info("[{}] {}", name, outcome.describe());
             if (zone.isExpired()) {
                 zone.setExpired(false);
                 logger.info("[{}] no longer expired: serving serial {} again", name, soa.getSerial());
             }
-            events.plan(name, EventType.EXPIRE, expireAt);
+            events.plan(name, EventType.EXPIRE, next.expireAt());
         }
         secondary.state = next;
         zone.setExpireAt(next.expireAt());
         secondary.lastCheck = now;
         events.plan(name, EventType.REFRESH, next.nextRefresh());
+        if (next == committed) {
+            return;
+        }
         try {
             stateStore.save(next, next.failures() == 0);
         } catch (StoreException e) {
             logger.warn("[{}] the refresh timers are not saved, so a restart checks the zone at once: {}", name,
                     e.getMessage());
         }
+    }
+
+    /** The state after a successful check at {@code now}: refresh and expire timers from the zone's SOA. */
+    private SecondaryState fresh(SecondaryState old, SOARecord soa, RefreshOutcome outcome, Instant now) {
+        Instant at = timers.nextRefresh(now, soa.getRefresh(), random.nextDouble());
+        // RFC 7314 4: a primary that is itself a secondary says how long its copy has left; use that.
+        long offered = outcome instanceof RefreshOutcome.UpToDate
+                ? ((RefreshOutcome.UpToDate) outcome).expire() : ((RefreshOutcome.Transferred) outcome).expire();
+        Instant expireAt = SoaTimers.expireAt(now, offered >= 0 ? offered : soa.getExpire());
+        Primary primary = outcome instanceof RefreshOutcome.UpToDate
+                ? ((RefreshOutcome.UpToDate) outcome).primary() : ((RefreshOutcome.Transferred) outcome).primary();
+        return new SecondaryState(old.domainId(), now, expireAt, at, 0, primary.toString(), outcome.describe());
+    }
+
+    /**
+     * Writes the state a transfer leads to inside the transfer's own transaction ({@link StoreZoneWriter}), so the
+     * timers and {@code domains.last_check} commit with the records; the outcome then takes this state as it is.
+     * Zone worker only, during {@link #handle}.
+     */
+    public void writeState(ZoneTransaction transaction, Name name, SOARecord soa,
+                           RefreshOutcome.Transferred outcome) {
+        SecondaryZone secondary = secondaries.get(name);
+        if (secondary == null) {
+            return;
+        }
+        SecondaryState next = fresh(secondary.state, soa, outcome, clock.instant());
+        stateStore.save(transaction, next, true);
+        // Taken by plan() only when this transaction commits and the refresh ends Transferred; a later transfer of
+        // the same refresh (AXFR after a failed IXFR write) replaces it.
+        secondary.committing = next;
     }
 
     /** Why a refresh cannot be requested for a zone, or null when it can. */

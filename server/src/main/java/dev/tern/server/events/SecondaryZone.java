@@ -24,6 +24,8 @@ final class SecondaryZone {
     volatile Config config;
     volatile Primary notifiedBy;
     volatile SecondaryState state;
+    /** The state written in the transaction of the transfer now running, for the outcome to take; else null. */
+    volatile SecondaryState committing;
     volatile RefreshOutcome lastOutcome;
     volatile RefreshOutcome.Transferred lastTransfer;
     volatile RefreshOutcome.Failed lastFailure;

@@ -11,30 +11,51 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.SOARecord;
 import dev.tern.server.secondary.Refresh;
+import dev.tern.server.secondary.RefreshOutcome;
 import dev.tern.server.secondary.ZoneWriter;
 import dev.tern.server.store.DomainRow;
-import dev.tern.server.store.StoreException;
 import dev.tern.server.store.ZoneJournal;
+import dev.tern.server.store.StoreException;
 import dev.tern.server.store.ZoneStore;
-import dev.tern.server.zone.ZoneChange;
+import dev.tern.server.store.ZoneTransaction;
 import dev.tern.server.zone.Zone;
+import dev.tern.server.zone.ZoneChange;
 import dev.tern.server.zone.ZoneSnapshot;
+import dev.tern.server.zone.ZoneSnapshotBuilder;
 import dev.tern.server.zone.Zones;
 
 /**
- * Writes transferred zones through the store, one transaction each, then rebuilds the snapshot from what was
- * committed and publishes it. IXFR changes are first checked against the snapshot served (every record to remove
- * must be there), so that an inconsistent journal on the primary leads to an AXFR instead of a corrupt zone.
+ * Writes transferred zones through the store, then publishes the snapshot read back from what was written. Each
+ * transfer is ONE transaction holding the records (and metadata), the journal entry IXFR-out answers from, and the
+ * zone's state (timers, last primary, {@code domains.last_check}), so a process killed at any moment leaves either
+ * the old zone with its old journal and state or the new zone with its journal entry and state:
+ *
+ * <pre>
+ *  check (would it load?) -> BEGIN -> records -> read back -> journal + prune -> state -> COMMIT -> publish
+ *       |fails                          any step fails ------> ROLLBACK: old zone, journal, state
+ *       v
+ *  nothing written
+ * </pre>
+ *
+ * IXFR changes are first checked against the snapshot served (every record to remove must be there), so that an
+ * inconsistent journal on the primary leads to an AXFR instead of a corrupt zone.
  */
 public final class StoreZoneWriter implements ZoneWriter {
     private static final Logger logger = LoggerFactory.getLogger(StoreZoneWriter.class);
+
+    /** Writes the state a transfer leads to, inside the transfer's transaction; see {@link Secondaries}. */
+    public interface TransferState {
+        void write(ZoneTransaction transaction, Name zone, SOARecord soa, RefreshOutcome.Transferred outcome);
+    }
 
     private final ZoneStore store;
     private final ZoneJournal journal;
     private final Zones zones;
     private final Clock clock;
     private final ZonePublisher publisher;
+    private volatile TransferState state = (transaction, zone, soa, outcome) -> { };
 
     public StoreZoneWriter(ZoneStore store, ZoneJournal journal, Zones zones, Clock clock, ZonePublisher publisher) {
         this.store = requireNonNull(store, "store");
@@ -44,20 +65,31 @@ public final class StoreZoneWriter implements ZoneWriter {
         this.publisher = requireNonNull(publisher, "publisher");
     }
 
-    @Override
-    public ZoneSnapshot replace(Name name, List<Record> records) {
-        DomainRow row = row(name);
-        // Check before writing: data that would not load must not replace data that does.
-        dev.tern.server.zone.ZoneSnapshotBuilder check = new dev.tern.server.zone.ZoneSnapshotBuilder(name);
-        records.forEach(check::add);
-        ZoneSnapshot written = check.build();
-        store.replaceRecords(row, records);
-        return publish(row, written);
+    /** Who writes the zone state with each transfer; without one, only records and journal are written. */
+    public void recordStateWith(TransferState value) {
+        this.state = requireNonNull(value, "value");
     }
 
     @Override
-    public ZoneSnapshot apply(Name name, ZoneSnapshot base, List<ZoneChange> deltas) {
-        DomainRow row = row(name);
+    public ZoneSnapshot replace(Name name, List<Record> records, RefreshOutcome.Transferred outcome) {
+        Zone zone = zone(name);
+        DomainRow row = row(zone);
+        // Check before writing: data that would not load must not replace data that does.
+        check(name, records);
+        ZoneSnapshot snapshot;
+        try (ZoneTransaction transaction = store.begin()) {
+            store.replaceRecords(transaction, row, records);
+            snapshot = commit(transaction, zone, row, outcome);
+        }
+        publisher.publishCommitted(zone, snapshot);
+        return snapshot;
+    }
+
+    @Override
+    public ZoneSnapshot apply(Name name, ZoneSnapshot base, List<ZoneChange> deltas,
+                              RefreshOutcome.Transferred outcome) {
+        Zone zone = zone(name);
+        DomainRow row = row(zone);
         Set<Record> records = new HashSet<>();
         base.forEachRecord(records::add);
         List<Record> before = new ArrayList<>(records);
@@ -77,42 +109,46 @@ public final class StoreZoneWriter implements ZoneWriter {
             records.addAll(delta.added());
             changes.add(delta);
         }
-        dev.tern.server.zone.ZoneSnapshotBuilder check = new dev.tern.server.zone.ZoneSnapshotBuilder(name);
-        records.forEach(check::add);
-        ZoneSnapshot written = check.build();
-        journal.apply(row.id(), name, changes, before, records, clock.instant());
-        return publish(row, written);
-    }
-
-    /**
-     * Publishes what was committed, as read back from the store; when it cannot be read back, the snapshot checked
-     * before the write, built from the same records: the write is committed, so serving the old zone would leave
-     * the zone served behind the one stored, and the next IXFR would start from a serial SQL no longer holds.
-     */
-    private ZoneSnapshot publish(DomainRow row, ZoneSnapshot written) {
+        check(name, records);
         ZoneSnapshot snapshot;
-        try {
-            snapshot = store.load(row);
-        } catch (RuntimeException e) {
-            // Whatever failed (the database, or a bug in reading), the write is committed.
-            logger.warn("[{}] serial {} is stored, but reading it back failed, so it is served as transferred;"
-                    + " the next load from the database replaces it: {}", row.name(), written.serial(),
-                    dev.tern.server.zone.Problems.describe(e));
-            logger.debug("[{}] read-back failure", row.name(), e);
-            snapshot = written;
+        try (ZoneTransaction transaction = store.begin()) {
+            journal.apply(transaction, row.id(), name, changes, before, records, clock.instant());
+            snapshot = commit(transaction, zone, row, outcome);
         }
-        Zone zone = zones.table().get(row.name());
-        if (zone != null) {
-            publisher.publish(zone, snapshot);
-        }
+        publisher.publishCommitted(zone, snapshot);
         return snapshot;
     }
 
-    private DomainRow row(Name name) {
+    /**
+     * Reads the zone back as written (SQL is the truth: the snapshot served is the one committed), journals the
+     * change from the snapshot served, writes the state, and commits all of it at once.
+     */
+    private ZoneSnapshot commit(ZoneTransaction transaction, Zone zone, DomainRow row,
+                                RefreshOutcome.Transferred outcome) {
+        ZoneSnapshot snapshot = store.load(transaction, row);
+        publisher.journal(transaction, zone, snapshot);
+        state.write(transaction, row.name(), snapshot.soa(), outcome);
+        transaction.commit();
+        logger.debug("[{}] {}-in from {}: serial {} committed with its journal entry and state", row.name(),
+                outcome.type(), outcome.primary(), snapshot.serial());
+        return snapshot;
+    }
+
+    private static void check(Name name, Iterable<Record> records) {
+        ZoneSnapshotBuilder check = new ZoneSnapshotBuilder(name);
+        records.forEach(check::add);
+        check.build();
+    }
+
+    private Zone zone(Name name) {
         Zone zone = zones.table().get(name);
         if (zone == null) {
             throw new StoreException("zone " + name + " is no longer in the database");
         }
-        return new DomainRow(zone.id(), name, zone.kind(), null, null);
+        return zone;
+    }
+
+    private static DomainRow row(Zone zone) {
+        return new DomainRow(zone.id(), zone.name(), zone.kind(), null, null);
     }
 }

@@ -9,19 +9,21 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import dev.tern.server.secondary.Serials;
-import dev.tern.server.rdata.RecordTypes;
 import dev.tern.server.store.ZoneJournal;
+import dev.tern.server.rdata.RecordTypes;
 import dev.tern.server.store.StoreException;
+import dev.tern.server.store.ZoneTransaction;
 import dev.tern.server.zone.Zone;
 import dev.tern.server.zone.ZoneChange;
 import dev.tern.server.zone.ZoneSnapshot;
 
 /**
  * The one way a new snapshot becomes the served one, whoever made it (a LOAD after an edit in SQL, an AXFR or IXFR
- * in): journals the change from the previous serial when nobody did (so IXFR-out can answer it), hands the zone its
- * history, publishes the snapshot, then tells the listener (a primary zone whose serial went up is notified). Says in
- * the log what is served other than stored: each row that cannot be read, once per serial (not at every reload of
- * the same data), and a zone that would need online signing, at every load. Worker thread only.
+ * in): journals the change from the previous serial when nobody did (so IXFR-out can answer it; for a transfer in,
+ * inside the transfer's own transaction, see {@link StoreZoneWriter}), hands the zone its history, publishes the
+ * snapshot, then tells the listener (a primary zone whose serial went up is notified). Says in the log what is served
+ * other than stored: each row that cannot be read, once per serial (not at every reload of the same data), and a
+ * zone that would need online signing, at every load. Worker thread only.
  */
 public final class ZonePublisher {
     private static final Logger logger = LoggerFactory.getLogger(ZonePublisher.class);
@@ -54,31 +56,62 @@ public final class ZonePublisher {
         this.listener = requireNonNull(value, "value");
     }
 
-    /** Makes {@code next} the served snapshot of {@code zone}. */
+    /**
+     * Makes {@code next}, read from SQL as another tool left it, the served snapshot of {@code zone}. The change from
+     * the snapshot served before is journaled in a transaction of its own: the records were committed by someone
+     * else, so this entry cannot commit with them.
+     */
     public void publish(Zone zone, ZoneSnapshot next) {
+        if (isNewer(zone.snapshot(), next)) {
+            try (ZoneTransaction transaction = journal.begin()) {
+                journal(transaction, zone, next);
+                transaction.commit();
+            } catch (RuntimeException e) {
+                // The zone is served all the same, whatever failed (the database, or a bug in the journal): the
+                // records are committed by now. IXFR-out answers AXFR-style until the journal is readable again.
+                logger.warn("[{}] journal not updated, IXFR-out will send the whole zone: {}", zone.name(),
+                        dev.tern.server.zone.Problems.describe(e));
+                if (!(e instanceof StoreException)) {
+                    logger.debug("[{}] journal failure", zone.name(), e);
+                }
+            }
+        }
+        publishCommitted(zone, next);
+    }
+
+    /**
+     * Journals the change from the served snapshot to {@code next} (unless an IXFR-in journaled it already) and
+     * prunes the journal, inside {@code transaction}: a zone written by this process commits its journal entry with
+     * its records. Nothing is journaled when {@code next} is not newer (RFC 1982) than what is served.
+     */
+    void journal(ZoneTransaction transaction, Zone zone, ZoneSnapshot next) {
         ZoneSnapshot previous = zone.snapshot();
-        boolean newer = previous != null && Serials.isNewer(next.serial(), previous.serial());
-        try {
-            if (newer) {
-                journal.record(zone.id(), ZoneChange.between(previous, next), clock.instant());
-                journal.prune(zone.id(), journalDepth, journalBytes);
-            }
-            if (newer || previous == null) {
+        if (isNewer(previous, next)) {
+            journal.record(transaction, zone.id(), ZoneChange.between(previous, next), clock.instant());
+            journal.prune(transaction, zone.id(), journalDepth, journalBytes);
+        }
+    }
+
+    /** Makes {@code next}, whose journal entry is committed already, the served snapshot of {@code zone}. */
+    void publishCommitted(Zone zone, ZoneSnapshot next) {
+        ZoneSnapshot previous = zone.snapshot();
+        if (previous == null || isNewer(previous, next)) {
+            try {
                 zone.setHistory(chainTo(journal.read(zone.id(), zone.name()), next.serial()));
+            } catch (RuntimeException e) {
+                // The zone is served all the same; IXFR-out answers AXFR-style until the journal is readable again.
+                logger.warn("[{}] journal not read, IXFR-out will send the whole zone: {}", zone.name(),
+                        dev.tern.server.zone.Problems.describe(e));
+                zone.setHistory(List.of());
             }
-        } catch (RuntimeException e) {
-            // The zone is served all the same, whatever failed (the database, or a bug in the journal): a transfer
-            // in is committed by now. IXFR-out answers AXFR-style until the journal is readable again.
-            logger.warn("[{}] journal not updated, IXFR-out will send the whole zone: {}", zone.name(),
-                    dev.tern.server.zone.Problems.describe(e));
-            if (!(e instanceof StoreException)) {
-                logger.debug("[{}] journal failure", zone.name(), e);
-            }
-            zone.setHistory(List.of());
         }
         zone.publish(next);
         report(zone, next);
         listener.published(zone, previous, next);
+    }
+
+    private static boolean isNewer(ZoneSnapshot previous, ZoneSnapshot next) {
+        return previous != null && Serials.isNewer(next.serial(), previous.serial());
     }
 
     private void report(Zone zone, ZoneSnapshot next) {

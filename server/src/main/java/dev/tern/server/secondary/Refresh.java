@@ -29,7 +29,8 @@ import dev.tern.server.zone.ZoneSnapshot;
  * when the serial is newer (RFC 1982), transfer by IXFR when we hold a serial, falling back to AXFR when the
  * primary answers AXFR-style, NOTIMP, REFUSED, FORMERR, or with changes that do not fit our data; AXFR otherwise.
  * A transfer that stalls after data began to flow is retried at once with a smaller MSS. What is transferred is
- * written in one transaction. Blocking: runs on a zone worker, one refresh per zone at a time.
+ * written in one transaction, with the journal entry and the state its outcome leads to. Blocking: runs on a zone
+ * worker, one refresh per zone at a time.
  *
  * <pre>
  *  primary -> SOA ---not newer--> UpToDate
@@ -148,16 +149,18 @@ public final class Refresh {
         try {
             if (result instanceof TransferResult.Zone) {
                 TransferResult.Zone whole = (TransferResult.Zone) result;
-                writer.replace(zone, whole.records());
                 String type = whole.askedIxfr() ? "IXFR(AXFR-style)" : "AXFR";
-                return new RefreshOutcome.Transferred(primary, type, current == null ? -1 : current.serial(),
-                        whole.soa().getSerial(), whole.stats(), auto, expire);
+                RefreshOutcome.Transferred outcome = new RefreshOutcome.Transferred(primary, type,
+                        current == null ? -1 : current.serial(), whole.soa().getSerial(), whole.stats(), auto, expire);
+                writer.replace(zone, whole.records(), outcome);
+                return outcome;
             }
             if (result instanceof TransferResult.Incremental) {
                 TransferResult.Incremental changes = (TransferResult.Incremental) result;
-                writer.apply(zone, current, changes.deltas());
-                return new RefreshOutcome.Transferred(primary, "IXFR", current.serial(), changes.soa().getSerial(),
-                        changes.stats(), auto, expire);
+                RefreshOutcome.Transferred outcome = new RefreshOutcome.Transferred(primary, "IXFR", current.serial(),
+                        changes.soa().getSerial(), changes.stats(), auto, expire);
+                writer.apply(zone, current, changes.deltas(), outcome);
+                return outcome;
             }
             if (result instanceof TransferResult.UpToDate) {
                 return new RefreshOutcome.UpToDate(primary, ((TransferResult.UpToDate) result).soa().getSerial(),

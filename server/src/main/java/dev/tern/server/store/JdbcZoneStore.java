@@ -116,10 +116,28 @@ public final class JdbcZoneStore implements ZoneStore {
 
     @Override
     public ZoneSnapshot load(DomainRow domain) {
+        try (Connection connection = pool.getConnection()) {
+            return load(connection, domain);
+        } catch (SQLException e) {
+            throw new StoreException("reading the records of zone " + domain.name(), e);
+        }
+    }
+
+    @Override
+    public ZoneSnapshot load(ZoneTransaction transaction, DomainRow domain) {
+        return load(transaction.connection(), domain);
+    }
+
+    @Override
+    public ZoneTransaction begin() {
+        return ZoneTransaction.begin(pool);
+    }
+
+    private ZoneSnapshot load(Connection connection, DomainRow domain) {
         ZoneSnapshotBuilder builder = new ZoneSnapshotBuilder(domain.name());
         PresignedDenial denial;
         SOARecord soa = null;
-        try (Connection connection = pool.getConnection()) {
+        try {
             denial = new PresignedDenial(domain.name(), Presigned.read(connection, domain.id()));
             try (PreparedStatement statement = connection.prepareStatement(RECORDS)) {
                 statement.setLong(1, domain.id());
@@ -355,19 +373,21 @@ public final class JdbcZoneStore implements ZoneStore {
 
     @Override
     public void replaceRecords(DomainRow domain, Collection<Record> records) {
-        try (Connection connection = pool.getConnection()) {
-            connection.setAutoCommit(false);
-            Rectify.Rows rows = Rectify.of(domain.name(), records);
-            try (Statement begin = connection.createStatement()) {
-                // The write lock is taken now, so a busy database fails here, before anything is deleted.
-                begin.execute("DELETE FROM records WHERE domain_id = " + domain.id());
-                Presigned.write(connection, domain.id(), rows.presigned());
-                RecordsTable.insert(connection, domain.id(), rows.rows());
-                connection.commit();
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            }
+        try (ZoneTransaction transaction = begin()) {
+            replaceRecords(transaction, domain, records);
+            transaction.commit();
+        }
+    }
+
+    @Override
+    public void replaceRecords(ZoneTransaction transaction, DomainRow domain, Collection<Record> records) {
+        Connection connection = transaction.connection();
+        Rectify.Rows rows = Rectify.of(domain.name(), records);
+        try (Statement begin = connection.createStatement()) {
+            // The write lock is taken now, so a busy database fails here, before anything is deleted.
+            begin.execute("DELETE FROM records WHERE domain_id = " + domain.id());
+            Presigned.write(connection, domain.id(), rows.presigned());
+            RecordsTable.insert(connection, domain.id(), rows.rows());
         } catch (SQLException e) {
             throw new StoreException("writing the records of zone " + domain.name(), e);
         }

@@ -20,9 +20,10 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
 
 /**
- * Applies incremental changes to a zone as a diff, in one transaction, and keeps each applied change in the
- * {@code tern_journal} table (serial from, serial to, removed and added records as master-file lines) for
- * IXFR-out. Rows are written as PowerDNS writes them; the empty non-terminal rows are recomputed.
+ * Applies incremental changes to a zone as a diff and keeps each change in the {@code tern_journal} table (serial
+ * from, serial to, removed and added records as master-file lines) for IXFR-out. Rows are written as PowerDNS writes
+ * them; the empty non-terminal rows are recomputed. Every write runs inside a {@link ZoneTransaction}, so a change,
+ * its journal entry and the zone's state commit together.
  */
 public final class Journal implements ZoneJournal {
     static {
@@ -45,17 +46,23 @@ public final class Journal implements ZoneJournal {
         }
     }
 
+    /** Starts a transaction on the journal's database, for {@link #record} and {@link #prune} to share. */
+    @Override
+    public ZoneTransaction begin() {
+        return ZoneTransaction.begin(dataSource);
+    }
+
     /**
-     * Writes the changes in one transaction: the rows of the zone as it was ({@code before}) become the rows of the
-     * zone as it is after the changes ({@code after}), written as {@link Rectify} writes a whole zone, so ordername,
-     * auth, empty non-terminals and the PRESIGNED/NSEC3PARAM metadata follow the change (PowerDNS's own IXFR-in
-     * leaves them stale, {@code ../shared/reference/powerdns.md} 1.7); only rows that differ are deleted or inserted.
-     * Each change is journaled with all its records, signatures and NSEC/NSEC3 records included, although these have
-     * no rows of their own.
+     * Writes the changes inside {@code transaction}, which the caller commits with the zone's state: the rows of the
+     * zone as it was ({@code before}) become the rows of the zone as it is after the changes ({@code after}), written
+     * as {@link Rectify} writes a whole zone, so ordername, auth, empty non-terminals and the PRESIGNED/NSEC3PARAM
+     * metadata follow the change (PowerDNS's own IXFR-in leaves them stale, {@code ../shared/reference/powerdns.md}
+     * 1.7); only rows that differ are deleted or inserted. Each change is journaled with all its records, signatures
+     * and NSEC/NSEC3 records included, although these have no rows of their own.
      */
     @Override
-    public void apply(long domainId, Name origin, List<ZoneChange> changes, Collection<Record> before,
-                      Collection<Record> after, Instant now) {
+    public void apply(ZoneTransaction transaction, long domainId, Name origin, List<ZoneChange> changes,
+                      Collection<Record> before, Collection<Record> after, Instant now) {
         Rectify.Rows old = Rectify.of(origin, before);
         Rectify.Rows updated = Rectify.of(origin, after);
         Map<Rectify.Row, Integer> difference = new HashMap<>();
@@ -65,36 +72,30 @@ public final class Journal implements ZoneJournal {
         for (Rectify.Row row : old.rows()) {
             difference.merge(row, -1, Integer::sum);
         }
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                List<Rectify.Row> added = new ArrayList<>();
-                for (Map.Entry<Rectify.Row, Integer> entry : difference.entrySet()) {
-                    for (int i = entry.getValue(); i < 0; i++) {
-                        RecordsTable.delete(connection, domainId, entry.getKey());
-                    }
-                    for (int i = 0; i < entry.getValue(); i++) {
-                        added.add(entry.getKey());
-                    }
+        Connection connection = transaction.connection();
+        try {
+            List<Rectify.Row> added = new ArrayList<>();
+            for (Map.Entry<Rectify.Row, Integer> entry : difference.entrySet()) {
+                for (int i = entry.getValue(); i < 0; i++) {
+                    RecordsTable.delete(connection, domainId, entry.getKey());
                 }
-                RecordsTable.insert(connection, domainId, added);
-                if (!(updated.presigned() instanceof Presigned.Unsigned)) {
-                    // A database written before presigned zones were stored as PowerDNS stores them holds these
-                    // rows; PowerDNS keeps none, and ternd would serve them instead of the chain made from the rows.
-                    try (PreparedStatement statement = connection.prepareStatement("DELETE FROM records WHERE"
-                            + " domain_id = ? AND type IN ('NSEC', 'NSEC3', 'NSEC3PARAM')")) {
-                        statement.setLong(1, domainId);
-                        statement.executeUpdate();
-                    }
+                for (int i = 0; i < entry.getValue(); i++) {
+                    added.add(entry.getKey());
                 }
-                Presigned.write(connection, domainId, updated.presigned());
-                for (ZoneChange change : changes) {
-                    journal(connection, domainId, change, now);
+            }
+            RecordsTable.insert(connection, domainId, added);
+            if (!(updated.presigned() instanceof Presigned.Unsigned)) {
+                // A database written before presigned zones were stored as PowerDNS stores them holds these
+                // rows; PowerDNS keeps none, and ternd would serve them instead of the chain made from the rows.
+                try (PreparedStatement statement = connection.prepareStatement("DELETE FROM records WHERE"
+                        + " domain_id = ? AND type IN ('NSEC', 'NSEC3', 'NSEC3PARAM')")) {
+                    statement.setLong(1, domainId);
+                    statement.executeUpdate();
                 }
-                connection.commit();
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
+            }
+            Presigned.write(connection, domainId, updated.presigned());
+            for (ZoneChange change : changes) {
+                journal(connection, domainId, change, now);
             }
         } catch (SQLException e) {
             throw new StoreException("applying IXFR changes to zone " + origin, e);
@@ -125,11 +126,13 @@ public final class Journal implements ZoneJournal {
 
     /**
      * Journals a change whose records are already in SQL (an edit by another tool, or an AXFR-in), unless a change
-     * to the same serial is journaled already (an IXFR-in wrote it with its records).
+     * to the same serial is journaled already (an IXFR-in wrote it with its records). Inside {@code transaction}, so
+     * that the entry commits with the records it describes when this process wrote them.
      */
     @Override
-    public void record(long domainId, ZoneChange change, Instant now) {
-        try (Connection connection = dataSource.getConnection()) {
+    public void record(ZoneTransaction transaction, long domainId, ZoneChange change, Instant now) {
+        Connection connection = transaction.connection();
+        try {
             try (PreparedStatement statement = connection.prepareStatement("SELECT count(*) FROM tern_journal"
                     + " WHERE domain_id = ? AND serial_from = ? AND serial_to = ?")) {
                 statement.setLong(1, domainId);
@@ -154,8 +157,9 @@ public final class Journal implements ZoneJournal {
      * (the newest one is always kept), and deletes the older ones.
      */
     @Override
-    public void prune(long domainId, int depth, long maxBytes) {
-        try (Connection connection = dataSource.getConnection()) {
+    public void prune(ZoneTransaction transaction, long domainId, int depth, long maxBytes) {
+        Connection connection = transaction.connection();
+        try {
             List<Long> doomed = new java.util.ArrayList<>();
             try (PreparedStatement statement = connection.prepareStatement("SELECT id, length(removed) +"
                     + " length(added) FROM tern_journal WHERE domain_id = ? ORDER BY id DESC")) {

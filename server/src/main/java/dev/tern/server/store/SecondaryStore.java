@@ -63,9 +63,18 @@ public final class SecondaryStore implements ZoneStateStore {
     /** Saves the state, and on success sets {@code domains.last_check} as PowerDNS does. */
     @Override
     public void save(SecondaryState state, boolean fresh) {
+        try (ZoneTransaction transaction = ZoneTransaction.begin(dataSource)) {
+            save(transaction, state, fresh);
+            transaction.commit();
+        }
+    }
+
+    @Override
+    public void save(ZoneTransaction transaction, SecondaryState state, boolean fresh) {
         String sql = "INSERT OR REPLACE INTO tern_zone_state (domain_id, last_success, expire_at, next_refresh,"
                 + " failures, last_primary, last_result) VALUES (?, ?, ?, ?, ?, ?, ?)";
-        try (Connection connection = dataSource.getConnection()) {
+        Connection connection = transaction.connection();
+        try {
             try (PreparedStatement statement = connection.prepareStatement(sql)) {
                 statement.setLong(1, state.domainId());
                 setInstant(statement, 2, state.lastSuccess());

@@ -13,15 +13,18 @@ import dev.tern.server.zone.ZoneChange;
  * {@link Journal} is the one implementation; the interface is the seam tests wrap to fail a call.
  */
 public interface ZoneJournal {
-    /** See {@link Journal#apply}: one transaction, rows and journal together. */
-    void apply(long domainId, Name origin, List<ZoneChange> changes, Collection<Record> before,
-               Collection<Record> after, Instant now);
+    /** Starts a transaction on the journal's database, for {@link #record} and {@link #prune} to share. */
+    ZoneTransaction begin();
+
+    /** See {@link Journal#apply}: rows and journal inside the caller's transaction. */
+    void apply(ZoneTransaction transaction, long domainId, Name origin, List<ZoneChange> changes,
+               Collection<Record> before, Collection<Record> after, Instant now);
 
     /** Journals a change whose records are already in SQL, unless it is journaled already. */
-    void record(long domainId, ZoneChange change, Instant now);
+    void record(ZoneTransaction transaction, long domainId, ZoneChange change, Instant now);
 
     /** Keeps the newest changes of a zone within these bounds. */
-    void prune(long domainId, int depth, long maxBytes);
+    void prune(ZoneTransaction transaction, long domainId, int depth, long maxBytes);
 
     /** The journaled changes of a zone, oldest first. */
     List<ZoneChange> read(long domainId, Name origin);

@@ -15,6 +15,9 @@ public interface ZoneStateStore {
     /** Saves the state, and on success ({@code fresh}) sets {@code domains.last_check} as PowerDNS does. */
     void save(SecondaryState state, boolean fresh);
 
+    /** As {@link #save(SecondaryState, boolean)}, inside the transaction that writes the zone this state is of. */
+    void save(ZoneTransaction transaction, SecondaryState state, boolean fresh);
+
     /** The MSS learned for a primary ({@code ip:port}), or 0. */
     int mss(String primary);
 

@@ -20,6 +20,15 @@ public interface ZoneStore extends AutoCloseable {
     /** Reads and checks the records of one zone (rows with {@code disabled=1} are not served). */
     ZoneSnapshot load(DomainRow domain);
 
+    /** As {@link #load(DomainRow)}, inside a transaction: sees what the transaction wrote and has not committed. */
+    ZoneSnapshot load(ZoneTransaction transaction, DomainRow domain);
+
+    /**
+     * Starts a transaction in which a zone's records, its journal entry and its state are written together
+     * ({@link #replaceRecords(ZoneTransaction, DomainRow, Collection)}, {@link Journal}, {@link SecondaryStore}).
+     */
+    ZoneTransaction begin();
+
     /** Creates a zone row; fails when a zone of that name exists. */
     DomainRow createZone(Name name, ZoneKind kind, String masters);
 
@@ -29,6 +38,9 @@ public interface ZoneStore extends AutoCloseable {
      * in place of the NSEC, NSEC3 and NSEC3PARAM records ({@link Rectify}).
      */
     void replaceRecords(DomainRow domain, Collection<Record> records);
+
+    /** As {@link #replaceRecords(DomainRow, Collection)}, inside a transaction the caller commits. */
+    void replaceRecords(ZoneTransaction transaction, DomainRow domain, Collection<Record> records);
 
     /** Deletes a zone: its records, metadata, journal and state rows, then the domains row; one transaction. */
     void deleteZone(DomainRow domain);

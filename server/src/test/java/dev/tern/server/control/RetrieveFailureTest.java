@@ -29,6 +29,7 @@ import dev.tern.server.events.ZonePublisher;
 import dev.tern.server.secondary.MssMemory;
 import dev.tern.server.secondary.Primary;
 import dev.tern.server.secondary.Refresh;
+import dev.tern.server.secondary.RefreshOutcome;
 import dev.tern.server.secondary.SoaTimers;
 import dev.tern.server.secondary.XfrSettings;
 import dev.tern.server.secondary.ZoneWriter;
@@ -82,19 +83,20 @@ class RetrieveFailureTest {
             ZoneWriter stored = new StoreZoneWriter(store, new Journal(store.dataSource()), zones, clock, publisher);
             ZoneWriter writer = new ZoneWriter() {
                 @Override
-                public ZoneSnapshot replace(Name zone, List<Record> records) {
+                public ZoneSnapshot replace(Name zone, List<Record> records, RefreshOutcome.Transferred outcome) {
                     if (faulty.get() && where.equals("apply")) {
                         throw new IllegalArgumentException("record does not match rrset");
                     }
-                    return stored.replace(zone, records);
+                    return stored.replace(zone, records, outcome);
                 }
 
                 @Override
-                public ZoneSnapshot apply(Name zone, ZoneSnapshot base, List<ZoneChange> deltas) {
+                public ZoneSnapshot apply(Name zone, ZoneSnapshot base, List<ZoneChange> deltas,
+                                          RefreshOutcome.Transferred outcome) {
                     if (faulty.get() && where.equals("apply")) {
                         throw new IllegalArgumentException("record does not match rrset");
                     }
-                    return stored.apply(zone, base, deltas);
+                    return stored.apply(zone, base, deltas, outcome);
                 }
             };
             MssMemory learned = new StoredMssMemory(state, clock);

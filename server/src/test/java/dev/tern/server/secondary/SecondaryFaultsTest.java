@@ -97,12 +97,13 @@ class SecondaryFaultsTest {
     private ZoneEvents secondary() {
         XfrSettings settings = new XfrSettings(1220, true, Duration.ofSeconds(1), Duration.ofSeconds(1),
                 Duration.ofSeconds(1), Duration.ofMillis(700), Duration.ofSeconds(20), 0, List.of());
-        Refresh refresh = new Refresh(client, new SoaQuery(),
-                new StoreZoneWriter(store, new Journal(store.dataSource()), zones, clock, publisher),
-                new StoredMssMemory(stateStore, clock), settings);
+        StoreZoneWriter writer = new StoreZoneWriter(store, new Journal(store.dataSource()), zones, clock, publisher);
+        Refresh refresh = new Refresh(client, new SoaQuery(), writer, new StoredMssMemory(stateStore, clock),
+                settings);
         SoaTimers timers = new SoaTimers(Duration.ofSeconds(1), Duration.ofDays(1), Duration.ofSeconds(1),
                 Duration.ofHours(1));
         Secondaries secondaries = new Secondaries(store, stateStore, zones, refresh, timers, clock, new Random(7));
+        writer.recordStateWith(secondaries::writeState);
         ZoneEvents events = new ZoneEvents(clock, Runnable::run, secondaries, () -> { });
         secondaries.attach(events);
         secondaries.reconcile();
