@@ -53,6 +53,8 @@ public final class PdnsRecordFormat {
      * Builds a record from the columns of one row. Names in content are absolute with or without the trailing dot,
      * as PowerDNS reads them: {@code pdnsutil load-zone} leaves a relative name of most types as written, and
      * PowerDNS then serves it as a name under the root; so does Tern.
+     *
+     * @throws IOException when the type is unknown or the content does not parse as that type
      */
     public static Record toRecord(Name owner, String type, String content, long ttl, int prio) throws IOException {
         int code = Type.value(type, true);
@@ -63,7 +65,16 @@ public final class PdnsRecordFormat {
         if (code == Type.MX || code == Type.SRV) {
             text = prio + " " + text;
         }
-        return Record.fromString(owner, code, DClass.IN, ttl, text, Name.root);
+        try {
+            return Record.fromString(owner, code, DClass.IN, ttl, text, Name.root);
+        } catch (RuntimeException e) {
+            // Some of dnsjava's rdata parsers throw unchecked exceptions for bad text (NumberFormatException for an
+            // SVCB port of "84!43", ArrayIndexOutOfBoundsException for LOC seconds of "4634."): a row that does not
+            // parse is an IOException, whatever parser saw it and however it failed.
+            TextParseException bad = new TextParseException(e.getMessage() == null ? e.toString() : e.getMessage());
+            bad.initCause(e);
+            throw bad;
+        }
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.tern.server.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +16,7 @@ import org.xbill.DNS.Master;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
+import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 import org.xbill.DNS.UNKRecord;
 
@@ -193,5 +195,17 @@ class PdnsRecordFormatTest {
     void aRelativeNameInContentIsUnderTheRootAsPowerDnsReadsIt() throws Exception {
         Record kx = PdnsRecordFormat.toRecord(OWNER, "KX", "10 kx-host", 3600, 0);
         assertThat(kx.rdataToString()).isEqualTo("10 kx-host.");
+    }
+
+    @Test
+    void contentThatDnsjavaRejectsWithAnUncheckedExceptionIsAnIOException() {
+        // found by PdnsRecordFormatFuzzTest: dnsjava's SVCB parser throws NumberFormatException for this port
+        assertThatThrownBy(() -> PdnsRecordFormat.toRecord(OWNER, "SVCB", "1 svc-target alpn=h2 port=84!43", 3600, 0))
+                .isInstanceOf(TextParseException.class)
+                .hasMessageContaining("84!43");
+        // dnsjava's LOC parser throws ArrayIndexOutOfBoundsException for seconds that end in a dot
+        assertThatThrownBy(() -> PdnsRecordFormat.toRecord(OWNER, "LOC",
+                "42 21 43.952 S 71 5 4634. W -24.00m 30.00m 10000.00m 10.00m", 3600, 0))
+                .isInstanceOf(TextParseException.class);
     }
 }
