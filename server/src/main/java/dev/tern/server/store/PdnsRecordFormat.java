@@ -66,7 +66,11 @@ public final class PdnsRecordFormat {
             text = prio + " " + text;
         }
         try {
-            return Record.fromString(owner, code, DClass.IN, ttl, text, Name.root);
+            Record record = Record.fromString(owner, code, DClass.IN, ttl, text, Name.root);
+            // dnsjava takes some bad text without a word and fails only when the record is written: an SVCB ech
+            // value that is not base64 is kept as null. Writing it once here makes that row broken, not a query.
+            record.rdataToWireCanonical();
+            return record;
         } catch (RuntimeException e) {
             // Some of dnsjava's rdata parsers throw unchecked exceptions for bad text (NumberFormatException for an
             // SVCB port of "84!43", ArrayIndexOutOfBoundsException for LOC seconds of "4634."): a row that does not

@@ -207,5 +207,8 @@ class PdnsRecordFormatTest {
         assertThatThrownBy(() -> PdnsRecordFormat.toRecord(OWNER, "LOC",
                 "42 21 43.952 S 71 5 4634. W -24.00m 30.00m 10000.00m 10.00m", 3600, 0))
                 .isInstanceOf(TextParseException.class);
+        // dnsjava takes an ech value that is not base64 as null, then throws NullPointerException writing it
+        assertThatThrownBy(() -> PdnsRecordFormat.toRecord(OWNER, "SVCB", "1 . ech=\"AEX+DQ\u00ff==\"", 3600, 0))
+                .isInstanceOf(TextParseException.class);
     }
 }
