@@ -61,6 +61,10 @@ public final class PdnsRecordFormat {
         if (code < 0) {
             throw new IOException("unknown type '" + type + "'");
         }
+        if (content != null && content.indexOf('\n') >= 0) {
+            // dnsjava's tokenizer ends the record at a line break and ignores the rest without a word.
+            throw new TextParseException("a line break in the content");
+        }
         String text = content == null ? "" : PdnsContent.toPresentation(code, content);
         if (code == Type.MX || code == Type.SRV) {
             text = prio + " " + text;
@@ -69,7 +73,12 @@ public final class PdnsRecordFormat {
             Record record = Record.fromString(owner, code, DClass.IN, ttl, text, Name.root);
             // dnsjava takes some bad text without a word and fails only when the record is written: an SVCB ech
             // value that is not base64 is kept as null. Writing it once here makes that row broken, not a query.
-            record.rdataToWireCanonical();
+            byte[] rdata = record.rdataToWireCanonical();
+            if ((code == Type.TXT || code == Type.SPF) && rdata.length == 0) {
+                // RFC 1035 3.3.14: one or more strings. dnsjava reads empty content as none, which toRow writes as
+                // "", one empty string: not the same record.
+                throw new TextParseException("no string (expected: at least one, \"\" for an empty one)");
+            }
             return record;
         } catch (RuntimeException e) {
             // Some of dnsjava's rdata parsers throw unchecked exceptions for bad text (NumberFormatException for an

@@ -211,4 +211,21 @@ class PdnsRecordFormatTest {
         assertThatThrownBy(() -> PdnsRecordFormat.toRecord(OWNER, "SVCB", "1 . ech=\"AEX+DQ\u00ff==\"", 3600, 0))
                 .isInstanceOf(TextParseException.class);
     }
+
+    @Test
+    void contentWithALineBreakDoesNotParse() {
+        // found by PdnsRecordFormatFuzzTest: dnsjava stopped at the line break and ignored the rest
+        assertThatThrownBy(() -> PdnsRecordFormat.toRecord(OWNER, "A", "192.0.2.1\ngarbage", 3600, 0))
+                .isInstanceOf(TextParseException.class)
+                .hasMessage("a line break in the content");
+    }
+
+    @Test
+    void aTxtRecordWithoutAStringDoesNotParse() {
+        // found by PdnsRecordFormatFuzzTest: empty content read as a TXT of no string, written back as ""
+        assertThatThrownBy(() -> PdnsRecordFormat.toRecord(OWNER, "TXT", "", 3600, 0))
+                .isInstanceOf(TextParseException.class);
+        assertThatThrownBy(() -> PdnsRecordFormat.toRecord(OWNER, "SPF", " ", 3600, 0))
+                .isInstanceOf(TextParseException.class);
+    }
 }
