@@ -3,6 +3,8 @@ package dev.tern.server.store;
 import java.io.IOException;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
+import org.xbill.DNS.CAARecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Name;
@@ -35,6 +37,8 @@ public final class PdnsRecordFormat {
             Type.TLSA, Type.SMIMEA, Type.CDS, Type.CDNSKEY, Type.OPENPGPKEY, Type.CSYNC, Type.ZONEMD, Type.SVCB,
             Type.HTTPS, Type.SPF, Type.NID, Type.L32, Type.L64, Type.LP, Type.EUI48, Type.EUI64, Type.URI,
             Type.CAA, Type.DLV, Type.RKEY, RecordTypes.ALIAS);
+
+    private static final Pattern CAA_TAG = Pattern.compile("[A-Za-z0-9]+");
 
     private PdnsRecordFormat() {
     }
@@ -78,6 +82,11 @@ public final class PdnsRecordFormat {
                 // RFC 1035 3.3.14: one or more strings. dnsjava reads empty content as none, which toRow writes as
                 // "", one empty string: not the same record.
                 throw new TextParseException("no string (expected: at least one, \"\" for an empty one)");
+            }
+            if (record instanceof CAARecord caa && !CAA_TAG.matcher(caa.getTag()).matches()) {
+                // RFC 8659 4.1.1: letters and digits. dnsjava takes any tag (tbs\ with an escaped space) and
+                // prints it unescaped.
+                throw new TextParseException("CAA tag '" + caa.getTag() + "' (expected: letters and digits only)");
             }
             return record;
         } catch (RuntimeException e) {

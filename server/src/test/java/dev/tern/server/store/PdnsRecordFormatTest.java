@@ -228,4 +228,12 @@ class PdnsRecordFormatTest {
         assertThatThrownBy(() -> PdnsRecordFormat.toRecord(OWNER, "SPF", " ", 3600, 0))
                 .isInstanceOf(TextParseException.class);
     }
+
+    @Test
+    void aCaaTagOtherThanLettersAndDigitsDoesNotParse() {
+        // found by PdnsRecordFormatFuzzTest: dnsjava took the tag "tbs " and wrote it back as "tbs"
+        assertThatThrownBy(() -> PdnsRecordFormat.toRecord(OWNER, "CAA", "128 tbs\\ \"x\"", 3600, 0))
+                .isInstanceOf(TextParseException.class)
+                .hasMessage("CAA tag 'tbs ' (expected: letters and digits only)");
+    }
 }
