@@ -10,6 +10,7 @@ import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SRVRecord;
+import org.xbill.DNS.SVCBBase;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
@@ -87,6 +88,11 @@ public final class PdnsRecordFormat {
                 // RFC 8659 4.1.1: letters and digits. dnsjava takes any tag (tbs\ with an escaped space) and
                 // prints it unescaped.
                 throw new TextParseException("CAA tag '" + caa.getTag() + "' (expected: letters and digits only)");
+            }
+            if (record instanceof SVCBBase svcb && svcb.getSvcParamValue(SVCBBase.ALPN)
+                    instanceof SVCBBase.ParameterAlpn alpn && alpn.getValues().contains("")) {
+                // RFC 7301 3.1: protocol ids are never empty. dnsjava takes "alpn=,h2" and prints it as "alpn=h2".
+                throw new TextParseException("an empty ALPN protocol id in '" + alpn + "'");
             }
             return record;
         } catch (RuntimeException e) {

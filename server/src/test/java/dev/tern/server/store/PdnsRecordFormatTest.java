@@ -236,4 +236,11 @@ class PdnsRecordFormatTest {
                 .isInstanceOf(TextParseException.class)
                 .hasMessage("CAA tag 'tbs ' (expected: letters and digits only)");
     }
+
+    @Test
+    void anEmptyAlpnIdDoesNotParse() {
+        // found by PdnsRecordFormatFuzzTest: dnsjava took "alpn=,h2" and wrote it back as "alpn=h2"
+        assertThatThrownBy(() -> PdnsRecordFormat.toRecord(OWNER, "HTTPS", "1 . alpn=,h2", 3600, 0))
+                .isInstanceOf(TextParseException.class);
+    }
 }
