@@ -35,6 +35,7 @@ import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.TSIG;
 import org.xbill.DNS.Type;
+import dev.tern.server.query.ReceivedMessage;
 import dev.tern.server.query.TsigErrors;
 import dev.tern.server.transport.Transport;
 
@@ -213,7 +214,7 @@ public final class NotifySender implements AutoCloseable {
         protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
             Message answer;
             try {
-                answer = new Message(ByteBufUtil.getBytes(packet.content()));
+                answer = ReceivedMessage.parse(ByteBufUtil.getBytes(packet.content()));
             } catch (IOException e) {
                 return;
             }

@@ -96,7 +96,7 @@ public final class QueryHandler {
         if (handoff != null && wire.length >= HEADER_LENGTH && (wire[2] & 0xF8) == 0) {
             // QR clear, opcode QUERY: parse once more only when the question is a transfer.
             try {
-                Message query = new Message(wire);
+                Message query = ReceivedMessage.parse(wire);
                 Record question = query.getQuestion();
                 if (question != null && query.getHeader().getCount(Section.QUESTION) == 1
                         && (question.getType() == Type.AXFR || question.getType() == Type.IXFR)) {
@@ -161,7 +161,7 @@ public final class QueryHandler {
         }
         Message query;
         try {
-            query = new Message(wire);
+            query = ReceivedMessage.parse(wire);
         } catch (IOException e) {
             malformed(source, "FORMERR", e.getMessage());
             return formerr(wire);
@@ -201,7 +201,7 @@ public final class QueryHandler {
     private byte[] respond(byte[] wire, boolean tcp, InetAddress source) {
         Message query;
         try {
-            query = new Message(wire);
+            query = ReceivedMessage.parse(wire);
         } catch (IOException e) {
             // WireParseException, or an IOException dnsjava throws for other bad input
             malformed(source, "FORMERR", e.getMessage());

@@ -3,11 +3,14 @@ package dev.tern.server.store;
 import java.io.IOException;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
+import org.xbill.DNS.CAARecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SRVRecord;
+import org.xbill.DNS.SVCBBase;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
@@ -36,6 +39,8 @@ public final class PdnsRecordFormat {
             Type.HTTPS, Type.SPF, Type.NID, Type.L32, Type.L64, Type.LP, Type.EUI48, Type.EUI64, Type.URI,
             Type.CAA, Type.DLV, Type.RKEY, RecordTypes.ALIAS);
 
+    private static final Pattern CAA_TAG = Pattern.compile("[A-Za-z0-9]+");
+
     private PdnsRecordFormat() {
     }
 
@@ -53,17 +58,51 @@ public final class PdnsRecordFormat {
      * Builds a record from the columns of one row. Names in content are absolute with or without the trailing dot,
      * as PowerDNS reads them: {@code pdnsutil load-zone} leaves a relative name of most types as written, and
      * PowerDNS then serves it as a name under the root; so does Tern.
+     *
+     * @throws IOException when the type is unknown or the content does not parse as that type
      */
     public static Record toRecord(Name owner, String type, String content, long ttl, int prio) throws IOException {
         int code = Type.value(type, true);
         if (code < 0) {
             throw new IOException("unknown type '" + type + "'");
         }
+        if (content != null && content.indexOf('\n') >= 0) {
+            // dnsjava's tokenizer ends the record at a line break and ignores the rest without a word.
+            throw new TextParseException("a line break in the content");
+        }
         String text = content == null ? "" : PdnsContent.toPresentation(code, content);
         if (code == Type.MX || code == Type.SRV) {
             text = prio + " " + text;
         }
-        return Record.fromString(owner, code, DClass.IN, ttl, text, Name.root);
+        try {
+            Record record = Record.fromString(owner, code, DClass.IN, ttl, text, Name.root);
+            // dnsjava takes some bad text without a word and fails only when the record is written: an SVCB ech
+            // value that is not base64 is kept as null. Writing it once here makes that row broken, not a query.
+            byte[] rdata = record.rdataToWireCanonical();
+            if ((code == Type.TXT || code == Type.SPF) && rdata.length == 0) {
+                // RFC 1035 3.3.14: one or more strings. dnsjava reads empty content as none, which toRow writes as
+                // "", one empty string: not the same record.
+                throw new TextParseException("no string (expected: at least one, \"\" for an empty one)");
+            }
+            if (record instanceof CAARecord caa && !CAA_TAG.matcher(caa.getTag()).matches()) {
+                // RFC 8659 4.1.1: letters and digits. dnsjava takes any tag (tbs\ with an escaped space) and
+                // prints it unescaped.
+                throw new TextParseException("CAA tag '" + caa.getTag() + "' (expected: letters and digits only)");
+            }
+            if (record instanceof SVCBBase svcb && svcb.getSvcParamValue(SVCBBase.ALPN)
+                    instanceof SVCBBase.ParameterAlpn alpn && alpn.getValues().contains("")) {
+                // RFC 7301 3.1: protocol ids are never empty. dnsjava takes "alpn=,h2" and prints it as "alpn=h2".
+                throw new TextParseException("an empty ALPN protocol id in '" + alpn + "'");
+            }
+            return record;
+        } catch (RuntimeException e) {
+            // Some of dnsjava's rdata parsers throw unchecked exceptions for bad text (NumberFormatException for an
+            // SVCB port of "84!43", ArrayIndexOutOfBoundsException for LOC seconds of "4634."): a row that does not
+            // parse is an IOException, whatever parser saw it and however it failed.
+            TextParseException bad = new TextParseException(e.getMessage() == null ? e.toString() : e.getMessage());
+            bad.initCause(e);
+            throw bad;
+        }
     }
 
     /**

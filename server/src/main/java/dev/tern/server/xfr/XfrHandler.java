@@ -22,6 +22,7 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.TSIG;
 import org.xbill.DNS.Type;
+import dev.tern.server.query.ReceivedMessage;
 import dev.tern.server.query.TsigErrors;
 import dev.tern.server.xfr.TransferResult.Failure;
 
@@ -102,7 +103,7 @@ final class XfrHandler extends SimpleChannelInboundHandler<ByteBuf> {
         byte[] wire = ByteBufUtil.getBytes(frame);
         Message message;
         try {
-            message = new Message(wire);
+            message = ReceivedMessage.parse(wire);
         } catch (IOException e) {
             fail(Failure.BAD_DATA, 0, "message " + (stream.messages() + 1) + " does not parse: " + e.getMessage());
             return;

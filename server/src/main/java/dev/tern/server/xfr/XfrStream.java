@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.util.ArrayList;
 import java.util.List;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.Opcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
@@ -48,6 +49,12 @@ final class XfrStream {
     /** Takes one answer message; throws {@link BadTransferException} when the stream makes no sense. */
     void add(Message message) {
         messages++;
+        if (message.getHeader().getOpcode() != Opcode.QUERY) {
+            // RFC 5936 2.2.1: the opcode is copied from the query. dnsjava also reads an UPDATE's records without
+            // rdata as EmptyRecord, which no code here expects (an "SOA" that is not an SOARecord).
+            throw new BadTransferException("a message with opcode " + Opcode.string(message.getHeader().getOpcode())
+                    + " (expected: QUERY)");
+        }
         for (Record record : message.getSection(Section.ANSWER)) {
             if (state == State.DONE) {
                 throw new BadTransferException("records after the final SOA: " + record);

@@ -1,6 +1,7 @@
 package dev.tern.server.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +16,7 @@ import org.xbill.DNS.Master;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
+import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 import org.xbill.DNS.UNKRecord;
 
@@ -193,5 +195,52 @@ class PdnsRecordFormatTest {
     void aRelativeNameInContentIsUnderTheRootAsPowerDnsReadsIt() throws Exception {
         Record kx = PdnsRecordFormat.toRecord(OWNER, "KX", "10 kx-host", 3600, 0);
         assertThat(kx.rdataToString()).isEqualTo("10 kx-host.");
+    }
+
+    @Test
+    void contentThatDnsjavaRejectsWithAnUncheckedExceptionIsAnIOException() {
+        // found by PdnsRecordFormatFuzzTest: dnsjava's SVCB parser throws NumberFormatException for this port
+        assertThatThrownBy(() -> PdnsRecordFormat.toRecord(OWNER, "SVCB", "1 svc-target alpn=h2 port=84!43", 3600, 0))
+                .isInstanceOf(TextParseException.class)
+                .hasMessageContaining("84!43");
+        // dnsjava's LOC parser throws ArrayIndexOutOfBoundsException for seconds that end in a dot
+        assertThatThrownBy(() -> PdnsRecordFormat.toRecord(OWNER, "LOC",
+                "42 21 43.952 S 71 5 4634. W -24.00m 30.00m 10000.00m 10.00m", 3600, 0))
+                .isInstanceOf(TextParseException.class);
+        // dnsjava takes an ech value that is not base64 as null, then throws NullPointerException writing it
+        assertThatThrownBy(() -> PdnsRecordFormat.toRecord(OWNER, "SVCB", "1 . ech=\"AEX+DQ\u00ff==\"", 3600, 0))
+                .isInstanceOf(TextParseException.class);
+    }
+
+    @Test
+    void contentWithALineBreakDoesNotParse() {
+        // found by PdnsRecordFormatFuzzTest: dnsjava stopped at the line break and ignored the rest
+        assertThatThrownBy(() -> PdnsRecordFormat.toRecord(OWNER, "A", "192.0.2.1\ngarbage", 3600, 0))
+                .isInstanceOf(TextParseException.class)
+                .hasMessage("a line break in the content");
+    }
+
+    @Test
+    void aTxtRecordWithoutAStringDoesNotParse() {
+        // found by PdnsRecordFormatFuzzTest: empty content read as a TXT of no string, written back as ""
+        assertThatThrownBy(() -> PdnsRecordFormat.toRecord(OWNER, "TXT", "", 3600, 0))
+                .isInstanceOf(TextParseException.class);
+        assertThatThrownBy(() -> PdnsRecordFormat.toRecord(OWNER, "SPF", " ", 3600, 0))
+                .isInstanceOf(TextParseException.class);
+    }
+
+    @Test
+    void aCaaTagOtherThanLettersAndDigitsDoesNotParse() {
+        // found by PdnsRecordFormatFuzzTest: dnsjava took the tag "tbs " and wrote it back as "tbs"
+        assertThatThrownBy(() -> PdnsRecordFormat.toRecord(OWNER, "CAA", "128 tbs\\ \"x\"", 3600, 0))
+                .isInstanceOf(TextParseException.class)
+                .hasMessage("CAA tag 'tbs ' (expected: letters and digits only)");
+    }
+
+    @Test
+    void anEmptyAlpnIdDoesNotParse() {
+        // found by PdnsRecordFormatFuzzTest: dnsjava took "alpn=,h2" and wrote it back as "alpn=h2"
+        assertThatThrownBy(() -> PdnsRecordFormat.toRecord(OWNER, "HTTPS", "1 . alpn=,h2", 3600, 0))
+                .isInstanceOf(TextParseException.class);
     }
 }
