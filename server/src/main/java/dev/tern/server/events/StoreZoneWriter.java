@@ -33,11 +33,16 @@ import dev.tern.server.zone.Zones;
  * the old zone with its old journal and state or the new zone with its journal entry and state:
  *
  * <pre>
- *  check (would it load?) -> BEGIN -> records -> read back -> journal + prune -> state -> COMMIT -> publish
- *       |fails                          any step fails ------> ROLLBACK: old zone, journal, state
- *       v
- *  nothing written
+ *  AXFR: first batch -> BEGIN -> delete rows -> append batch ... append last batch -> read back: would it load?
+ *                                                                                    -> rectify in place -+
+ *  IXFR: check (would it load?) -> BEGIN -> diff rows ------------------------------------------------------+
+ *                                                                                                          v
+ *        read back -> journal + prune -> state -> COMMIT -> publish
+ *        any step fails, or the transfer fails between batches -> ROLLBACK: old zone, journal, state
  * </pre>
+ *
+ * A whole zone is written batch by batch while it is transferred ({@link #replacing}), so memory during an AXFR
+ * holds a batch, not the zone; only the snapshot read back at the end holds the whole zone, as serving it needs.
  *
  * IXFR changes are first checked against the snapshot served (every record to remove must be there), so that an
  * inconsistent journal on the primary leads to an AXFR instead of a corrupt zone.
@@ -72,17 +77,45 @@ public final class StoreZoneWriter implements ZoneWriter {
 
     @Override
     public ZoneSnapshot replace(Name name, List<Record> records, RefreshOutcome.Transferred outcome) {
+        try (Replacement replacement = replacing(name)) {
+            return replacement.commit(records, outcome);
+        }
+    }
+
+    @Override
+    public Replacement replacing(Name name) {
         Zone zone = zone(name);
         DomainRow row = row(zone);
-        // Check before writing: data that would not load must not replace data that does.
-        check(name, records);
-        ZoneSnapshot snapshot;
-        try (ZoneTransaction transaction = store.begin()) {
-            store.replaceRecords(transaction, row, records);
-            snapshot = commit(transaction, zone, row, outcome);
-        }
-        publisher.publishCommitted(zone, snapshot);
-        return snapshot;
+        return new Replacement() {
+            private ZoneTransaction transaction;
+
+            @Override
+            public void add(List<Record> batch) {
+                if (transaction == null) {
+                    transaction = store.begin();
+                    store.clearRecords(transaction, row);
+                }
+                store.appendRecords(transaction, row, batch);
+            }
+
+            @Override
+            public ZoneSnapshot commit(List<Record> last, RefreshOutcome.Transferred outcome) {
+                add(last);
+                // Data that would not load (broken denial chain, CNAME beside data) is rolled back, never served.
+                store.checkRecords(transaction, row);
+                store.rectifyRecords(transaction, row);
+                ZoneSnapshot snapshot = StoreZoneWriter.this.commit(transaction, zone, row, outcome);
+                publisher.publishCommitted(zone, snapshot);
+                return snapshot;
+            }
+
+            @Override
+            public void close() {
+                if (transaction != null) {
+                    transaction.close();
+                }
+            }
+        };
     }
 
     @Override

@@ -29,7 +29,8 @@ import dev.tern.server.zone.ZoneSnapshot;
  * when the serial is newer (RFC 1982), transfer by IXFR when we hold a serial, falling back to AXFR when the
  * primary answers AXFR-style, NOTIMP, REFUSED, FORMERR, or with changes that do not fit our data; AXFR otherwise.
  * A transfer that stalls after data began to flow is retried at once with a smaller MSS. What is transferred is
- * written in one transaction, with the journal entry and the state its outcome leads to. Blocking: runs on a zone
+ * written in one transaction, with the journal entry and the state its outcome leads to; a whole zone is written
+ * batch by batch while it arrives ({@link ReplacementSink}), so memory holds a batch, not the zone. Blocking: runs on a zone
  * worker, one refresh per zone at a time.
  *
  * <pre>
@@ -131,28 +132,35 @@ public final class Refresh {
         TransferRequest request = new TransferRequest(zone, qtype, current == null ? null : current.soa(),
                 primary.address(), source, tsig, mss, settings.connectTimeout(), settings.idleTimeout(),
                 settings.stallTimeout(), settings.deadline(), settings.maxBytes(), canFallBack(mss));
-        TransferResult result = await(request);
-        while (result instanceof TransferResult.Failed && ((TransferResult.Failed) result).failure() == Failure.STALLED
-                && canFallBack(request.mss())) {
-            int smaller = XfrSettings.smallerMss(request.mss());
-            TransferResult.Failed failed = (TransferResult.Failed) result;
-            logger.warn("[{}] {}-in from {}: {}; suspected path-MTU blackhole; retrying with mss {}{}", zone, step,
-                    primary, failed.detail(), smaller, failed.stats().tcpInfo().isEmpty() ? ""
-                            : " (" + failed.stats().tcpInfo() + ")");
-            request = request.withMss(smaller, canFallBack(smaller));
-            auto = true;
-            result = await(request);
-            if (!(result instanceof TransferResult.Failed)) {
-                mssMemory.remember(primary, smaller);
-            }
-        }
+        TransferResult result;
+        ZoneWriter.Replacement replacement = null;
         try {
+            // Each attempt writes a whole-zone answer into a transaction of its own as it arrives; a failed one
+            // rolls back when the next begins.
+            replacement = writer.replacing(zone);
+            result = await(request, replacement);
+            while (result instanceof TransferResult.Failed
+                    && ((TransferResult.Failed) result).failure() == Failure.STALLED && canFallBack(request.mss())) {
+                int smaller = XfrSettings.smallerMss(request.mss());
+                TransferResult.Failed failed = (TransferResult.Failed) result;
+                logger.warn("[{}] {}-in from {}: {}; suspected path-MTU blackhole; retrying with mss {}{}", zone,
+                        step, primary, failed.detail(), smaller, failed.stats().tcpInfo().isEmpty() ? ""
+                                : " (" + failed.stats().tcpInfo() + ")");
+                request = request.withMss(smaller, canFallBack(smaller));
+                auto = true;
+                replacement.close();
+                replacement = writer.replacing(zone);
+                result = await(request, replacement);
+                if (!(result instanceof TransferResult.Failed)) {
+                    mssMemory.remember(primary, smaller);
+                }
+            }
             if (result instanceof TransferResult.Zone) {
                 TransferResult.Zone whole = (TransferResult.Zone) result;
                 String type = whole.askedIxfr() ? "IXFR(AXFR-style)" : "AXFR";
                 RefreshOutcome.Transferred outcome = new RefreshOutcome.Transferred(primary, type,
                         current == null ? -1 : current.serial(), whole.soa().getSerial(), whole.stats(), auto, expire);
-                writer.replace(zone, whole.records(), outcome);
+                replacement.commit(whole.records(), outcome);
                 return outcome;
             }
             if (result instanceof TransferResult.Incremental) {
@@ -186,6 +194,11 @@ public final class Refresh {
                     "applying the transferred zone failed unexpectedly, old zone kept: " + Problems.describe(e)
                             + " (a bug in Tern; the debug log has the details)"));
             return null;
+        } finally {
+            // Rolls back whatever a failed transfer wrote: the old zone stays stored and served.
+            if (replacement != null) {
+                replacement.close();
+            }
         }
         TransferResult.Failed failed = (TransferResult.Failed) result;
         String detail = failed.detail();
@@ -215,9 +228,10 @@ public final class Refresh {
                 || attempt.detail().endsWith(Rcode.string(Rcode.FORMERR));
     }
 
-    private TransferResult await(TransferRequest request) {
+    private TransferResult await(TransferRequest request, ZoneWriter.Replacement replacement) {
+        ReplacementSink sink = new ReplacementSink(replacement);
         try {
-            return client.transfer(request).get(request.deadline().toMillis() + 5000, TimeUnit.MILLISECONDS);
+            return sink.runUntil(client.transfer(request, sink), request.deadline().toMillis() + 5000);
         } catch (ExecutionException e) {
             logger.debug("[{}] {}-in from {} failed", request.zone(), Type.string(request.qtype()),
                     request.primary(), e);

@@ -381,15 +381,59 @@ public final class JdbcZoneStore implements ZoneStore {
 
     @Override
     public void replaceRecords(ZoneTransaction transaction, DomainRow domain, Collection<Record> records) {
-        Connection connection = transaction.connection();
-        Rectify.Rows rows = Rectify.of(domain.name(), records);
-        try (Statement begin = connection.createStatement()) {
-            // The write lock is taken now, so a busy database fails here, before anything is deleted.
-            begin.execute("DELETE FROM records WHERE domain_id = " + domain.id());
-            Presigned.write(connection, domain.id(), rows.presigned());
-            RecordsTable.insert(connection, domain.id(), rows.rows());
+        clearRecords(transaction, domain);
+        appendRecords(transaction, domain, records);
+        rectifyRecords(transaction, domain);
+    }
+
+    @Override
+    public void clearRecords(ZoneTransaction transaction, DomainRow domain) {
+        try (Statement delete = transaction.connection().createStatement()) {
+            // The write lock is taken now, so a busy database fails here, before anything is transferred.
+            delete.execute("DELETE FROM records WHERE domain_id = " + domain.id());
+        } catch (SQLException e) {
+            throw new StoreException("deleting the records of zone " + domain.name(), e);
+        }
+    }
+
+    @Override
+    public void appendRecords(ZoneTransaction transaction, DomainRow domain, Collection<Record> records) {
+        try {
+            RecordsTable.append(transaction.connection(), domain.id(), records);
         } catch (SQLException e) {
             throw new StoreException("writing the records of zone " + domain.name(), e);
+        }
+    }
+
+    @Override
+    public void checkRecords(ZoneTransaction transaction, DomainRow domain) {
+        ZoneSnapshotBuilder check = new ZoneSnapshotBuilder(domain.name());
+        try (PreparedStatement statement = transaction.connection().prepareStatement("SELECT name, type, content,"
+                + " ttl, prio FROM records WHERE domain_id = ? ORDER BY id")) {
+            statement.setLong(1, domain.id());
+            try (ResultSet result = statement.executeQuery()) {
+                while (result.next()) {
+                    try {
+                        check.add(PdnsRecordFormat.toRecord(PdnsRecordFormat.parseOwner(result.getString(1)),
+                                result.getString(2), result.getString(3), result.getLong(4), result.getInt(5)));
+                    } catch (IOException | IllegalArgumentException e) {
+                        throw new ZoneCheckException(result.getString(1) + " " + result.getString(2) + " '"
+                                + result.getString(3) + "' does not read back: " + PdnsRecordFormat.problem(e));
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreException("reading back the records of zone " + domain.name(), e);
+        }
+        check.build();
+    }
+
+    @Override
+    public void rectifyRecords(ZoneTransaction transaction, DomainRow domain) {
+        try {
+            RectifyInPlace.rectify(transaction.connection(), domain);
+        } catch (SQLException e) {
+            throw new StoreException("rectifying the records of zone " + domain.name(), e);
         }
     }
 

@@ -34,6 +34,29 @@ final class RecordsTable {
         }
     }
 
+    /**
+     * Appends records as they arrived, before {@link RectifyInPlace}: no ordername, auth 1, and rows for NSEC, NSEC3
+     * and NSEC3PARAM too, which rectifying reads for the chain's parameters and then deletes.
+     */
+    static void append(Connection connection, long domainId, Collection<org.xbill.DNS.Record> records)
+            throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(INSERT)) {
+            for (org.xbill.DNS.Record record : records) {
+                RecordRow row = PdnsRecordFormat.toRow(record);
+                insert.setLong(1, domainId);
+                insert.setString(2, row.name());
+                insert.setString(3, row.type());
+                insert.setString(4, row.content());
+                insert.setLong(5, row.ttl());
+                insert.setLong(6, row.prio());
+                insert.setString(7, null);
+                insert.setInt(8, 1);
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+    }
+
     /** Deletes one row with this name, type, content and prio; fails when there is none. */
     static void delete(Connection connection, long domainId, Rectify.Row row) throws SQLException {
         try (PreparedStatement delete = connection.prepareStatement(DELETE_ONE)) {

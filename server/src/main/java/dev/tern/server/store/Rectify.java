@@ -59,21 +59,79 @@ final class Rectify {
     }
 
     static Rows of(Name origin, Collection<Record> records) {
-        NSEC3PARAMRecord parameters = null;
-        Boolean optOut = null;
-        boolean nsec = false;
-        NSEC3Record firstNsec3 = null;
-        Set<String> securedDelegations = new HashSet<>();
+        Signing signing = new Signing(origin);
         Set<Name> owners = new HashSet<>();
         Set<Name> delegations = new HashSet<>();
         List<Record> kept = new ArrayList<>();
         for (Record record : records) {
+            if (signing.note(record)) {
+                Tree.note(origin, record.getName(), record.getType(), owners, delegations);
+                kept.add(record);
+            }
+        }
+        Chain chain = signing.chain();
+        List<Row> rows = new ArrayList<>();
+        Map<Name, Boolean> emptyNonTerminals = new TreeMap<>();
+        for (Record record : kept) {
+            Placement placement = chain.place(record.getName(), record.getType(), owners, delegations,
+                    emptyNonTerminals);
+            if (placement == null) {
+                continue;
+            }
+            RecordRow row = PdnsRecordFormat.toRow(record);
+            rows.add(new Row(row.name(), row.type(), row.content(), row.ttl(), row.prio(), placement.ordername(),
+                    placement.auth()));
+        }
+        rows.addAll(chain.emptyNonTerminals(emptyNonTerminals));
+        return new Rows(rows, chain.presigned());
+    }
+
+    /** The ordername and auth columns of one row. */
+    record Placement(String ordername, boolean auth) {
+    }
+
+    /** The owners and delegations of a zone, gathered row by row. */
+    static final class Tree {
+        private Tree() {
+        }
+
+        static void note(Name origin, Name owner, int type, Set<Name> owners, Set<Name> delegations) {
+            if (type == Type.NS && !owner.equals(origin)) {
+                delegations.add(owner);
+            }
+            owners.add(owner);
+        }
+    }
+
+    /**
+     * What the NSEC, NSEC3 and NSEC3PARAM records of a zone say about how it is signed, gathered record by record
+     * in the order of the transfer (the first NSEC3 names the chain when there is no NSEC3PARAM).
+     */
+    static final class Signing {
+        private final Name origin;
+        private NSEC3PARAMRecord parameters;
+        private Boolean optOut;
+        private boolean nsec;
+        private NSEC3Record firstNsec3;
+        private final Set<String> securedDelegations = new HashSet<>();
+
+        Signing(Name origin) {
+            this.origin = origin;
+        }
+
+        /** Whether PowerDNS may only make this record when it answers: NSEC, NSEC3 and NSEC3PARAM get no rows. */
+        static boolean answerOnly(int type) {
+            return type == Type.NSEC3PARAM || type == Type.NSEC3 || type == Type.NSEC;
+        }
+
+        /** Takes note of one record; true when it gets a row, false for NSEC, NSEC3 and NSEC3PARAM. */
+        boolean note(Record record) {
             switch (record.getType()) {
                 case Type.NSEC3PARAM:
                     if (record.getName().equals(origin)) {
                         parameters = (NSEC3PARAMRecord) record;
                     }
-                    continue;
+                    return false;
                 case Type.NSEC3: {
                     NSEC3Record nsec3 = (NSEC3Record) record;
                     boolean flag = (nsec3.getFlags() & NSEC3Record.Flags.OPT_OUT) != 0;
@@ -89,49 +147,64 @@ final class Rectify {
                     if (nsec3.hasType(Type.NS) && !nsec3.hasType(Type.SOA)) {
                         securedDelegations.add(record.getName().getLabelString(0).toLowerCase(Locale.ROOT));
                     }
-                    continue;
+                    return false;
                 }
                 case Type.NSEC:
                     nsec = true;
-                    continue;
-                case Type.NS:
-                    if (!record.getName().equals(origin)) {
-                        delegations.add(record.getName());
-                    }
-                    break;
+                    return false;
                 default:
-                    break;
+                    return true;
             }
-            owners.add(record.getName());
-            kept.add(record);
         }
-        Presigned presigned;
-        NSEC3PARAMRecord hashing = null;
-        if (firstNsec3 != null) {
-            // The NSEC3PARAM names the chain; a zone without one is hashed as its NSEC3 records say.
-            Presigned.Nsec3 nsec3 = parameters != null
-                    ? Presigned.Nsec3.of(parameters.getHashAlgorithm(), optOut, parameters.getIterations(),
-                            parameters.getSalt())
-                    : Presigned.Nsec3.of(firstNsec3.getHashAlgorithm(), optOut, firstNsec3.getIterations(),
-                            firstNsec3.getSalt());
-            presigned = nsec3;
-            hashing = nsec3.record(origin, 0);
-        } else if (nsec) {
-            presigned = new Presigned.Nsec();
-        } else {
-            presigned = new Presigned.Unsigned();
-        }
-        boolean signed = !(presigned instanceof Presigned.Unsigned);
-        boolean chainOptOut = presigned instanceof Presigned.Nsec3 n3 && n3.optOut();
 
-        List<Row> rows = new ArrayList<>();
-        Map<Name, Boolean> emptyNonTerminals = new TreeMap<>();
-        for (Record record : kept) {
-            int type = record.getType();
-            if (type == Type.RRSIG && !signed) {
-                continue;
+        Chain chain() {
+            if (firstNsec3 != null) {
+                // The NSEC3PARAM names the chain; a zone without one is hashed as its NSEC3 records say.
+                Presigned.Nsec3 nsec3 = parameters != null
+                        ? Presigned.Nsec3.of(parameters.getHashAlgorithm(), optOut, parameters.getIterations(),
+                                parameters.getSalt())
+                        : Presigned.Nsec3.of(firstNsec3.getHashAlgorithm(), optOut, firstNsec3.getIterations(),
+                                firstNsec3.getSalt());
+                return new Chain(origin, nsec3, nsec3.record(origin, 0), securedDelegations);
             }
-            Name owner = record.getName();
+            return new Chain(origin, nsec ? new Presigned.Nsec() : new Presigned.Unsigned(), null, Set.of());
+        }
+    }
+
+    /** How a zone is signed, and so which ordername and auth each of its rows gets. */
+    static final class Chain {
+        private final Name origin;
+        private final Presigned presigned;
+        private final NSEC3PARAMRecord hashing;
+        private final Set<String> securedDelegations;
+        private final boolean signed;
+        private final boolean optOut;
+
+        Chain(Name origin, Presigned presigned, NSEC3PARAMRecord hashing, Set<String> securedDelegations) {
+            this.origin = origin;
+            this.presigned = presigned;
+            this.hashing = hashing;
+            this.securedDelegations = securedDelegations;
+            this.signed = !(presigned instanceof Presigned.Unsigned);
+            this.optOut = presigned instanceof Presigned.Nsec3 n3 && n3.optOut();
+        }
+
+        Presigned presigned() {
+            return presigned;
+        }
+
+        boolean signed() {
+            return signed;
+        }
+
+        /**
+         * The ordername and auth of a row, given every owner and delegation of the zone, or null when the row is
+         * not kept (an RRSIG in an unsigned zone); notes the empty non-terminals above the owner in {@code ents}.
+         */
+        Placement place(Name owner, int type, Set<Name> owners, Set<Name> delegations, Map<Name, Boolean> ents) {
+            if (type == Type.RRSIG && !signed) {
+                return null;
+            }
             boolean auth = true;
             List<Name> missing = new ArrayList<>();
             for (Name name = owner; ; name = new Name(name, 1)) {
@@ -148,9 +221,9 @@ final class Rectify {
             String hash = hashing == null ? null : hash(hashing, owner);
             // A delegation is in the chain unless Opt-Out left it out (RFC 5155 6: only an unsigned delegation
             // may be); the empty non-terminals above a name are authoritative when the name is in the chain.
-            boolean inChain = auth || (type == Type.NS && (!chainOptOut || securedDelegations.contains(hash)));
+            boolean inChain = auth || (type == Type.NS && (!optOut || securedDelegations.contains(hash)));
             for (Name name : missing) {
-                emptyNonTerminals.merge(name, inChain, Boolean::logicalOr);
+                ents.merge(name, inChain, Boolean::logicalOr);
             }
             if (type == Type.RRSIG) {
                 auth = true;
@@ -159,15 +232,20 @@ final class Rectify {
             if (signed && type != Type.RRSIG && inChain) {
                 ordername = hashing != null ? hash : nsecOrder(origin, owner);
             }
-            RecordRow row = PdnsRecordFormat.toRow(record);
-            rows.add(new Row(row.name(), row.type(), row.content(), row.ttl(), row.prio(), ordername, auth));
+            return new Placement(ordername, auth);
         }
-        for (Map.Entry<Name, Boolean> ent : emptyNonTerminals.entrySet()) {
-            boolean auth = ent.getValue();
-            String ordername = hashing != null && auth ? hash(hashing, ent.getKey()) : null;
-            rows.add(new Row(PdnsRecordFormat.ownerColumn(ent.getKey()), null, null, null, null, ordername, auth));
+
+        /** The rows of the empty non-terminals noted by {@link #place}. */
+        List<Row> emptyNonTerminals(Map<Name, Boolean> ents) {
+            List<Row> rows = new ArrayList<>(ents.size());
+            for (Map.Entry<Name, Boolean> ent : ents.entrySet()) {
+                boolean auth = ent.getValue();
+                String ordername = hashing != null && auth ? hash(hashing, ent.getKey()) : null;
+                rows.add(new Row(PdnsRecordFormat.ownerColumn(ent.getKey()), null, null, null, null, ordername,
+                        auth));
+            }
+            return rows;
         }
-        return new Rows(rows, presigned);
     }
 
     /** NSEC order: the labels below the apex, reversed, lower case, space separated; {@code ''} at the apex. */

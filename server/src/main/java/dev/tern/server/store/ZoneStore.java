@@ -42,6 +42,30 @@ public interface ZoneStore extends AutoCloseable {
     /** As {@link #replaceRecords(DomainRow, Collection)}, inside a transaction the caller commits. */
     void replaceRecords(ZoneTransaction transaction, DomainRow domain, Collection<Record> records);
 
+    /**
+     * Deletes every record of a zone inside the transaction, the first step of writing a whole zone batch by batch
+     * as it arrives: {@code clearRecords}, {@link #appendRecords} for each batch, {@link #rectifyRecords} after the
+     * last. Nothing is visible to others before the caller commits.
+     */
+    void clearRecords(ZoneTransaction transaction, DomainRow domain);
+
+    /** Appends one batch of a zone's records, as they arrived, to the rows of the transaction. */
+    void appendRecords(ZoneTransaction transaction, DomainRow domain, Collection<Record> records);
+
+    /**
+     * Reads the rows appended since {@link #clearRecords} back as records and checks that they make a zone that
+     * would load, its denial chain included (a {@link dev.tern.server.zone.ZoneCheckException} when not); before
+     * {@link #rectifyRecords}, which drops the NSEC and NSEC3 rows the chain is checked from.
+     */
+    void checkRecords(ZoneTransaction transaction, DomainRow domain);
+
+    /**
+     * Makes the rows appended since {@link #clearRecords} what {@link #replaceRecords(DomainRow, Collection)} writes
+     * (ordername, auth, empty non-terminals, signing metadata), reading them back in pages: memory holds the zone's
+     * names, not its rows.
+     */
+    void rectifyRecords(ZoneTransaction transaction, DomainRow domain);
+
     /** Deletes a zone: its records, metadata, journal and state rows, then the domains row; one transaction. */
     void deleteZone(DomainRow domain);
 

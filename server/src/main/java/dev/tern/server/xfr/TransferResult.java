@@ -11,7 +11,10 @@ import dev.tern.server.zone.ZoneChange;
 public sealed interface TransferResult {
     TransferStats stats();
 
-    /** A complete zone (AXFR, or an IXFR answered AXFR-style): every record, the SOA once, first. */
+    /**
+     * A complete zone (AXFR, or an IXFR answered AXFR-style): every record, the SOA once, first; with an
+     * {@link AxfrSink}, only the records after the last batch it was given.
+     */
     record Zone(SOARecord soa, List<Record> records, boolean askedIxfr, TransferStats stats)
             implements TransferResult {
         public Zone {

@@ -34,8 +34,16 @@ public final class XfrClient implements AutoCloseable {
 
     /** Starts a transfer; the future completes with its result, never exceptionally. */
     public CompletableFuture<TransferResult> transfer(TransferRequest request) {
+        return transfer(request, null);
+    }
+
+    /**
+     * Starts a transfer that hands the records of a whole-zone answer to {@code sink} in batches while they arrive
+     * (null: all of them in the result); the future completes with its result, never exceptionally.
+     */
+    public CompletableFuture<TransferResult> transfer(TransferRequest request, AxfrSink sink) {
         CompletableFuture<TransferResult> result = new CompletableFuture<>();
-        XfrHandler handler = new XfrHandler(request, result);
+        XfrHandler handler = new XfrHandler(request, result, sink);
         Bootstrap bootstrap = new Bootstrap()
                 .group(group)
                 .channel(transport == Transport.EPOLL ? EpollSocketChannel.class : NioSocketChannel.class)

@@ -31,7 +31,8 @@ import dev.tern.server.xfr.TransferResult.Failure;
  * {@link XfrStream}, verifies TSIG on each (RFC 8945 5.3.1: every message may be signed, at most 99 in a row
  * unsigned, the last one signed), and watches progress: no first byte within the idle timeout, no new byte within
  * the stall timeout once data flowed, or the overall deadline, each ends the transfer with its own failure.
- * Runs on the transfer event loop only.
+ * With an {@link AxfrSink}, the records of a whole zone leave in batches while they arrive, and reading pauses
+ * while a batch is written, so a transfer holds a batch and not the zone. Runs on the transfer event loop only.
  */
 final class XfrHandler extends SimpleChannelInboundHandler<ByteBuf> {
     private static final long CHECK_MILLIS = 100;
@@ -39,6 +40,9 @@ final class XfrHandler extends SimpleChannelInboundHandler<ByteBuf> {
     private final TransferRequest request;
     private final CompletableFuture<TransferResult> result;
     private final XfrStream stream;
+    private final AxfrSink sink;
+    /** A batch is being written: reading is paused, and the stall and silence checks wait. */
+    private boolean writing;
     private final long started = System.nanoTime();
     private TSIG.StreamVerifier verifier;
     private int queryId;
@@ -48,9 +52,10 @@ final class XfrHandler extends SimpleChannelInboundHandler<ByteBuf> {
     private ScheduledFuture<?> watchdog;
     private Channel channel;
 
-    XfrHandler(TransferRequest request, CompletableFuture<TransferResult> result) {
+    XfrHandler(TransferRequest request, CompletableFuture<TransferResult> result, AxfrSink sink) {
         this.request = request;
         this.result = result;
+        this.sink = sink;
         long ourSerial = request.currentSoa() == null ? -1 : request.currentSoa().getSerial();
         this.stream = new XfrStream(request.zone(), request.qtype() == Type.IXFR, ourSerial);
     }
@@ -64,8 +69,10 @@ final class XfrHandler extends SimpleChannelInboundHandler<ByteBuf> {
                     bytes += ((ByteBuf) msg).readableBytes();
                     lastProgress = System.nanoTime();
                     if (request.maxBytes() > 0 && bytes > request.maxBytes()) {
-                        fail(Failure.SIZE_LIMIT, 0, "more than " + request.maxBytes()
-                                + " bytes (xfr-max-received-mbytes)");
+                        fail(Failure.SIZE_LIMIT, 0, "received " + bytes + " bytes, more than xfr-max-received-mbytes="
+                                + megabytes(request.maxBytes()) + " (" + request.maxBytes() + " bytes) allows, after "
+                                + stream.messages() + " messages; transfer aborted (raise the limit if the zone is"
+                                + " really this large)");
                         ((ByteBuf) msg).release();
                         return;
                     }
@@ -141,13 +148,54 @@ final class XfrHandler extends SimpleChannelInboundHandler<ByteBuf> {
                 fail(Failure.TSIG, 0, "the last message is not signed (RFC 8945 5.3.1)");
                 return;
             }
-            complete(stream.result(stats()));
+            if (!writing) {
+                complete(stream.result(stats()));
+            }
+            return;
         }
+        writeBatch(ctx);
+    }
+
+    /** Hands a full batch to the sink and stops reading until it is written; then reads on, or completes. */
+    private void writeBatch(ChannelHandlerContext ctx) {
+        if (sink == null || writing || stream.pending() < sink.batchSize()) {
+            return;
+        }
+        writing = true;
+        ctx.channel().config().setAutoRead(false);
+        CompletableFuture<Void> written;
+        try {
+            written = sink.write(stream.take());
+        } catch (RuntimeException e) {
+            written = CompletableFuture.failedFuture(e);
+        }
+        written.whenComplete((ignored, failure) -> ctx.executor().execute(() -> {
+            writing = false;
+            lastProgress = System.nanoTime();
+            if (result.isDone()) {
+                return;
+            }
+            if (failure != null) {
+                Throwable cause = failure instanceof java.util.concurrent.CompletionException
+                        && failure.getCause() != null ? failure.getCause() : failure;
+                fail(Failure.STORE, 0, "cannot write the received records, old zone kept: "
+                        + dev.tern.server.zone.Problems.describe(cause));
+                return;
+            }
+            if (stream.done()) {
+                complete(stream.result(stats()));
+                return;
+            }
+            ctx.channel().config().setAutoRead(true);
+            // Messages decoded while the batch was written may fill the next one already.
+            writeBatch(ctx);
+        }));
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        if (result.isDone()) {
+        if (result.isDone() || stream.done()) {
+            // Done but for the batch being written: the primary may close once it sent the final SOA.
             return;
         }
         if (stream.endedWithLoneSoa()) {
@@ -180,6 +228,10 @@ final class XfrHandler extends SimpleChannelInboundHandler<ByteBuf> {
             return;
         }
         long now = System.nanoTime();
+        if (writing) {
+            // Our database is busy with a batch, not the primary stalled: only the deadline applies.
+            lastProgress = now;
+        }
         if (now - started > request.deadline().toNanos()) {
             fail(Failure.DEADLINE, 0, "not finished within " + seconds(request.deadline()) + " (after " + bytes
                     + " bytes)");
@@ -226,6 +278,12 @@ final class XfrHandler extends SimpleChannelInboundHandler<ByteBuf> {
         if (channel != null) {
             channel.close();
         }
+    }
+
+    /** The limit as configured: whole MiB, or a fraction when set below one in a test. */
+    private static String megabytes(long bytes) {
+        return bytes % (1 << 20) == 0 ? Long.toString(bytes >> 20)
+                : String.format(java.util.Locale.ROOT, "%.3f", bytes / 1048576.0);
     }
 
     private static String seconds(Duration duration) {

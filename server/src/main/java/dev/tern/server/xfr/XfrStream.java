@@ -32,7 +32,9 @@ final class XfrStream {
     private final long ourSerial;
     private State state = State.START;
     private SOARecord newSoa;
-    private final List<Record> records = new ArrayList<>();
+    /** The records of a whole-zone answer not yet taken. */
+    private List<Record> records = new ArrayList<>();
+    private boolean wholeZone;
     private final List<ZoneChange> deltas = new ArrayList<>();
     private SOARecord deltaFrom;
     private SOARecord deltaTo;
@@ -86,6 +88,7 @@ final class XfrStream {
                     return;
                 }
                 state = State.AXFR;
+                wholeZone = true;
                 records.add(newSoa);
                 addAxfr(record, soa);
                 return;
@@ -152,6 +155,18 @@ final class XfrStream {
         return ixfr && state == State.FIRST;
     }
 
+    /** How many records of a whole-zone answer wait to be taken. */
+    int pending() {
+        return records.size();
+    }
+
+    /** Takes the records of a whole-zone answer received so far, in order, for a caller that writes them now. */
+    List<Record> take() {
+        List<Record> taken = records;
+        records = new ArrayList<>();
+        return taken;
+    }
+
     int messages() {
         return messages;
     }
@@ -161,7 +176,7 @@ final class XfrStream {
         if (!done()) {
             throw new IllegalStateException("the transfer is not complete");
         }
-        if (records.isEmpty() && deltas.isEmpty()) {
+        if (!wholeZone && deltas.isEmpty()) {
             if (newSoa.getSerial() == ourSerial) {
                 return new TransferResult.UpToDate(newSoa, stats);
             }
