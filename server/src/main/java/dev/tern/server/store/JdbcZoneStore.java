@@ -19,10 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
-import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.TextParseException;
-import org.xbill.DNS.Type;
-import dev.tern.server.zone.Node;
 import dev.tern.server.zone.ZoneCheckException;
 import dev.tern.server.zone.ZoneKind;
 import dev.tern.server.zone.ZoneSnapshot;
@@ -38,8 +35,6 @@ public final class JdbcZoneStore implements ZoneStore {
     private static final String DOMAINS = "SELECT d.id, d.name, d.type, d.master, r.content FROM domains d"
             + " LEFT JOIN records r ON r.domain_id = d.id AND r.name = d.name AND r.type = 'SOA' AND r.disabled = 0"
             + " ORDER BY d.id";
-    private static final String RECORDS = "SELECT id, name, type, content, ttl, prio, ordername, auth FROM records"
-            + " WHERE domain_id = ? AND disabled = 0";
 
     private final HikariDataSource pool;
     private final long defaultTtl;
@@ -134,144 +129,12 @@ public final class JdbcZoneStore implements ZoneStore {
     }
 
     private ZoneSnapshot load(Connection connection, DomainRow domain) {
-        ZoneSnapshotBuilder builder = new ZoneSnapshotBuilder(domain.name());
-        PresignedDenial denial;
-        SOARecord soa = null;
         try {
-            denial = new PresignedDenial(domain.name(), Presigned.read(connection, domain.id()));
-            try (PreparedStatement statement = connection.prepareStatement(RECORDS)) {
-                statement.setLong(1, domain.id());
-                try (ResultSet result = statement.executeQuery()) {
-                    while (result.next()) {
-                        Record record = addRow(builder, denial, result);
-                        if (record instanceof SOARecord apexSoa && apexSoa.getName().equals(domain.name())) {
-                            soa = apexSoa;
-                        }
-                    }
-                }
-            }
-            checkSigning(connection, domain, builder);
+            ZoneSnapshotBuilder builder = new ZoneReader(defaultTtl).read(connection, domain);
+            OnlineSigning.check(connection, domain, builder);
+            return builder.build();
         } catch (SQLException e) {
             throw new StoreException("reading the records of zone " + domain.name(), e);
-        }
-        if (soa != null) {
-            for (Record record : denial.records(soa)) {
-                builder.add(record, "the denial records PowerDNS makes for a presigned zone");
-            }
-        }
-        return builder.build();
-    }
-
-    /**
-     * Adds one row; returns its record, or null when it has none (an empty non-terminal, a broken row). A row that
-     * cannot be read does not stop the zone: it is recorded as broken, so its name answers SERVFAIL for its type
-     * (every type when the type is unknown too) and every other name is served. Only the apex SOA is needed whole:
-     * without it the zone cannot be served at all.
-     */
-    private Record addRow(ZoneSnapshotBuilder builder, PresignedDenial denial, ResultSet result)
-            throws SQLException {
-        Name zone = builder.origin();
-        long id = result.getLong(1);
-        String name = result.getString(2);
-        String type = result.getString(3);
-        String content = result.getString(4);
-        long ttl = result.getObject(5) == null ? defaultTtl : result.getLong(5);
-        int prio = result.getInt(6);
-        String ordername = result.getString(7);
-        boolean auth = result.getObject(8) == null || result.getInt(8) != 0;
-        String row = "records row " + id + " of zone " + zone + " (" + name + " " + type + " '" + content + "')";
-        Name owner;
-        try {
-            if (name == null) {
-                throw new TextParseException("the name column is empty");
-            }
-            owner = PdnsRecordFormat.parseOwner(name);
-        } catch (TextParseException e) {
-            builder.addBrokenRow(broken(row, "the owner name does not parse ("
-                    + PdnsRecordFormat.problem(e) + ")", "it is not served"));
-            return null;
-        }
-        if (!owner.subdomain(zone)) {
-            builder.addBrokenRow(broken(row, "the owner is outside the zone", "it is not served"));
-            return null;
-        }
-        if (type == null || type.isEmpty()) {
-            builder.addName(owner);
-            denial.row(owner, null, ordername, auth);
-            return null;
-        }
-        int code = Type.value(type, true);
-        if (code < 0) {
-            builder.addBroken(owner, Node.ANY_TYPE, broken(row, "'" + type + "' is not a record type Tern"
-                    + " knows", owner + " answers SERVFAIL for every type"));
-            return null;
-        }
-        Record record;
-        try {
-            record = PdnsRecordFormat.toRecord(owner, type, content, ttl, prio);
-        } catch (IOException | IllegalArgumentException e) {
-            if (code == Type.SOA && owner.equals(zone)) {
-                throw new ZoneCheckException(row + ": the apex SOA does not parse (" + PdnsRecordFormat.problem(e)
-                        + "); a zone is not served without its SOA");
-            }
-            builder.addBroken(owner, code, broken(row, "the content does not parse ("
-                    + PdnsRecordFormat.problem(e) + ")", owner + " answers SERVFAIL for " + type));
-            return null;
-        }
-        if (code == Type.SOA && !owner.equals(zone)) {
-            builder.addBroken(owner, code, broken(row, "an SOA belongs only at the apex " + zone,
-                    owner + " answers SERVFAIL for SOA"));
-            return null;
-        }
-        builder.add(record, row);
-        denial.row(owner, record, ordername, auth);
-        return record;
-    }
-
-    /** One broken row in words: the zone, the row (id, owner, type, content), what is wrong, and what follows. */
-    private static String broken(String row, String problem, String consequence) {
-        return row + " cannot be read: " + problem + "; " + consequence;
-    }
-
-    /**
-     * PowerDNS signs a zone online when it has active keys in {@code cryptokeys} and no {@code PRESIGNED=1}
-     * metadata. Tern does not sign: such a zone is served as stored, unsigned, and the snapshot says so.
-     */
-    private static void checkSigning(Connection connection, DomainRow domain, ZoneSnapshotBuilder builder)
-            throws SQLException {
-        if (!tableExists(connection, "cryptokeys") || !tableExists(connection, "domainmetadata")) {
-            return;
-        }
-        int activeKeys;
-        boolean presigned = false;
-        try (PreparedStatement statement = connection.prepareStatement(
-                "SELECT count(*) FROM cryptokeys WHERE domain_id = ? AND active = 1")) {
-            statement.setLong(1, domain.id());
-            try (ResultSet result = statement.executeQuery()) {
-                activeKeys = result.next() ? result.getInt(1) : 0;
-            }
-        }
-        if (activeKeys == 0) {
-            return;
-        }
-        try (PreparedStatement statement = connection.prepareStatement(
-                "SELECT content FROM domainmetadata WHERE domain_id = ? AND kind = 'PRESIGNED'")) {
-            statement.setLong(1, domain.id());
-            try (ResultSet result = statement.executeQuery()) {
-                while (result.next()) {
-                    presigned |= "1".equals(result.getString(1) == null ? null : result.getString(1).trim());
-                }
-            }
-        }
-        if (!presigned) {
-            builder.signingProblem("zone " + domain.name() + " has " + activeKeys + " active key"
-                    + (activeKeys == 1 ? "" : "s") + " in cryptokeys and no PRESIGNED=1 metadata, so PowerDNS"
-                    + " would sign it online; Tern does not sign, and serves the stored records as they are, without"
-                    + " DNSKEY or fresh RRSIGs (if the parent zone holds a DS for it, validating resolvers will"
-                    + " answer SERVFAIL for it). Sign it elsewhere and load the signed zone with PRESIGNED=1"
-                    + " (pdnsutil set-presigned), or deactivate the keys after removing the DS"
-                    + " (pdnsutil deactivate-zone-key), or keep PowerDNS as the signing primary and make Tern its"
-                    + " secondary");
         }
     }
 
@@ -334,7 +197,7 @@ public final class JdbcZoneStore implements ZoneStore {
         }
     }
 
-    private static boolean tableExists(Connection connection, String table) throws SQLException {
+    static boolean tableExists(Connection connection, String table) throws SQLException {
         try (ResultSet tables = connection.getMetaData().getTables(null, null, table, null)) {
             return tables.next();
         }
