@@ -180,7 +180,8 @@ public final class QueryHandler {
             // RFC 8945 5.2: NOTAUTH, with the TSIG error (unsigned but for BADTIME).
             return writer.tsigError(query, error, key, query.getOPT());
         }
-        byte[] response = respond(wire, tcp, source);
+        // RFC 8945 5.3: room for the TSIG record is kept, so the signed answer still fits the client's size.
+        byte[] response = respond(wire, tcp, source, key.recordLength());
         if (response == null) {
             return null;
         }
@@ -199,6 +200,11 @@ public final class QueryHandler {
     }
 
     private byte[] respond(byte[] wire, boolean tcp, InetAddress source) {
+        return respond(wire, tcp, source, 0);
+    }
+
+    /** @param reserve bytes kept free under the UDP size limit, for the TSIG record added afterwards */
+    private byte[] respond(byte[] wire, boolean tcp, InetAddress source, int reserve) {
         Message query;
         try {
             query = ReceivedMessage.parse(wire);
@@ -231,7 +237,7 @@ public final class QueryHandler {
         int qtype = question.getType();
         if (question.getDClass() == DClass.CH) {
             // version.bind, id.server and the like (RFC 4892); every other CH question is REFUSED there.
-            return writer.write(query, identity.answer(question.getName(), qtype), opt, tcp);
+            return writer.write(query, identity.answer(question.getName(), qtype), opt, tcp, -1, reserve);
         }
         if (question.getDClass() != DClass.IN && question.getDClass() != DClass.ANY) {
             return writer.rcodeOnly(query, Rcode.REFUSED, opt, tcp);
@@ -248,7 +254,7 @@ public final class QueryHandler {
             dev.tern.server.zone.Zone zone = table.get(question.getName());
             expire = zone == null ? -1 : zone.expireSeconds(java.time.Instant.now());
         }
-        return writer.write(query, answer, opt, tcp, expire);
+        return writer.write(query, answer, opt, tcp, expire, reserve);
     }
 
     /**

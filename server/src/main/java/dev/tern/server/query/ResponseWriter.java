@@ -39,9 +39,16 @@ final class ResponseWriter {
         return write(query, answer, queryOpt, tcp, -1);
     }
 
-    /** @param expire the EDNS EXPIRE value to add (RFC 7314), or -1 for none */
     byte[] write(Message query, Answer answer, OPTRecord queryOpt, boolean tcp, long expire) {
-        int limit = limit(queryOpt, tcp);
+        return write(query, answer, queryOpt, tcp, expire, 0);
+    }
+
+    /**
+     * @param expire the EDNS EXPIRE value to add (RFC 7314), or -1 for none
+     * @param reserve bytes to keep free under the size limit for a TSIG record added after encoding
+     */
+    byte[] write(Message query, Answer answer, OPTRecord queryOpt, boolean tcp, long expire, int reserve) {
+        int limit = limit(queryOpt, tcp) - reserve;
         Message response = header(query, answer.rcode(), queryOpt, expire);
         if (answer.authoritative()) {
             response.getHeader().setFlag(Flags.AA);
