@@ -19,8 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.xbill.DNS.DClass;
@@ -35,6 +33,7 @@ import org.xbill.DNS.Type;
 import dev.tern.server.Main;
 import dev.tern.server.store.DomainRow;
 import dev.tern.server.store.JdbcZoneStore;
+import dev.tern.server.testing.PackagedTernd;
 import dev.tern.server.testing.TestZones;
 import dev.tern.server.zone.ZoneKind;
 
@@ -74,7 +73,7 @@ class EndlessAxfrTest {
                     + "xfr-tcp-mss=0\nxfr-max-received-mbytes=150\nxfr-deadline=120\n");
             List<String> command = new ArrayList<>();
             command.add(ProcessHandle.current().info().command().orElse("java"));
-            command.addAll(packagedJvmOptions());
+            command.addAll(PackagedTernd.jvmOptions());
             command.add("-Xmx256m");
             command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(),
                     "--config=" + config));
@@ -97,10 +96,10 @@ class EndlessAxfrTest {
                         fail("ternd exited after " + primary.sent.get() + " bytes sent (max RSS " + (maxRssKb >> 10)
                                 + " MB): " + tail(log));
                     }
-                    long rss = rssKb(ternd.pid());
+                    long rss = PackagedTernd.rssKb(ternd.pid());
                     maxRssKb = Math.max(maxRssKb, rss);
                     if (port < 0) {
-                        port = port(log);
+                        port = PackagedTernd.port(log);
                         rssAtStart = rss;
                     } else if (primary.sent.get() > 0 && servedSerial(port) == 1) {
                         // The old zone keeps being answered over UDP while the transfer runs.
@@ -177,29 +176,7 @@ class EndlessAxfrTest {
         return text.substring(Math.max(0, text.length() - 4000));
     }
 
-    /** The JVM options the packaged launcher (packaging/.../usr/bin/ternd) always passes, before TERN_JAVA_OPTS. */
-    private static List<String> packagedJvmOptions() throws IOException {
-        Path launcher = Path.of("..", "packaging", "src", "main", "root", "usr", "bin", "ternd");
-        Matcher exec = Pattern.compile("exec \"\\$java\" (.*?) \\$TERN_JAVA_OPTS").matcher(Files.readString(launcher));
-        if (!exec.find()) {
-            fail("no exec line in " + launcher);
-        }
-        return List.of(exec.group(1).trim().split("\\s+"));
-    }
 
-    private static int port(Path log) throws IOException {
-        Matcher matcher = Pattern.compile("listening on 127\\.0\\.0\\.1 port (\\d+)").matcher(Files.readString(log));
-        return matcher.find() ? Integer.parseInt(matcher.group(1)) : -1;
-    }
-
-    private static long rssKb(long pid) throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", ""));
-            }
-        }
-        return 0;
-    }
 
     /**
      * Answers SOA queries with serial 2 (over UDP), IXFR with NOTIMP, and AXFR with the SOA and then the same message of 400 TXT

@@ -16,8 +16,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -31,6 +29,7 @@ import org.xbill.DNS.Type;
 import dev.tern.server.Main;
 import dev.tern.server.store.DomainRow;
 import dev.tern.server.store.JdbcZoneStore;
+import dev.tern.server.testing.PackagedTernd;
 import dev.tern.server.testing.ProcessLog;
 import dev.tern.server.testing.TestZones;
 import dev.tern.server.zone.ZoneKind;
@@ -71,7 +70,7 @@ class TcpAttackTest {
                 + "\nsocket-dir=" + dir + "\nsql-poll-interval=0\nreceiver-threads=2\n");
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
-        command.addAll(packagedJvmOptions());
+        command.addAll(PackagedTernd.jvmOptions());
         command.add("-Xmx256m"); // TERN_JAVA_OPTS: the heap the problem was measured with
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(),
                 "--config=" + config));
@@ -79,8 +78,9 @@ class TcpAttackTest {
         Process ternd = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
             ProcessLog.await(log, " started", ternd);
-            int port = port(log);
-            long rssBefore = rssKb(ternd.pid());
+            int port = PackagedTernd.port(log);
+            assertThat(port).as("the port in the log: " + Files.readString(log)).isPositive();
+            long rssBefore = PackagedTernd.rssKb(ternd.pid());
 
             Attack attack = new Attack(port);
             Thread attacker = new Thread(attack, "attacker");
@@ -118,32 +118,7 @@ class TcpAttackTest {
         }
     }
 
-    /** The JVM options the packaged launcher (packaging/.../usr/bin/ternd) always passes, before TERN_JAVA_OPTS. */
-    private static List<String> packagedJvmOptions() throws IOException {
-        Path launcher = Path.of("..", "packaging", "src", "main", "root", "usr", "bin", "ternd");
-        Matcher exec = Pattern.compile("exec \"\\$java\" (.*?) \\$TERN_JAVA_OPTS").matcher(Files.readString(launcher));
-        if (!exec.find()) {
-            fail("no exec line in " + launcher);
-        }
-        return List.of(exec.group(1).trim().split("\\s+"));
-    }
 
-    private static int port(Path log) throws IOException {
-        Matcher matcher = Pattern.compile("listening on 127\\.0\\.0\\.1 port (\\d+)").matcher(Files.readString(log));
-        if (!matcher.find()) {
-            fail("no port in the log: " + Files.readString(log));
-        }
-        return Integer.parseInt(matcher.group(1));
-    }
-
-    private static long rssKb(long pid) throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", ""));
-            }
-        }
-        return 0;
-    }
 
     private static long percentile(long[] sorted, double p) {
         return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p * sorted.length) - 1)];
@@ -176,7 +151,7 @@ class TcpAttackTest {
             byte[] buffer = new byte[1500];
             for (int id = 1; System.nanoTime() < end && ternd.isAlive(); id++) {
                 if (System.nanoTime() >= nextRss) {
-                    probes.maxRssKb = Math.max(probes.maxRssKb, rssKb(ternd.pid()));
+                    probes.maxRssKb = Math.max(probes.maxRssKb, PackagedTernd.rssKb(ternd.pid()));
                     nextRss = System.nanoTime() + 250_000_000L;
                 }
                 byte[] wire = query("ns.attack.test.", Type.A, id & 0xFFFF);
