@@ -18,6 +18,7 @@ import dev.tern.server.control.ControlCommands;
 import dev.tern.server.control.ControlServer;
 import dev.tern.server.events.EventTimer;
 import dev.tern.server.events.Secondaries;
+import dev.tern.server.events.SecondaryStatus;
 import dev.tern.server.events.StoreZoneWriter;
 import dev.tern.server.events.StoredMssMemory;
 import dev.tern.server.events.ZoneEvents;
@@ -289,7 +290,7 @@ public final class Server implements AutoCloseable {
 
     private void updateZoneGauges() {
         zoneGauges.update(zones.table().zones(), zone -> {
-            Secondaries.Status status = secondaries == null ? null : secondaries.status(zone.name());
+            SecondaryStatus status = secondaries == null ? null : secondaries.status(zone.name());
             return status == null ? null : status.state().lastSuccess();
         });
     }

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeoutException;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.TextParseException;
 import dev.tern.server.events.Secondaries;
+import dev.tern.server.events.SecondaryStatus;
 import dev.tern.server.secondary.Primary;
 import dev.tern.server.secondary.RefreshOutcome;
 import dev.tern.server.zone.Zone;
@@ -120,7 +121,7 @@ final class ZoneCommands {
         }
         boolean running = secondaries.isRefreshing(name);
         CompletableFuture<RefreshOutcome> outcome = secondaries.requestRefresh(name, forced);
-        Secondaries.Status status = secondaries.status(name);
+        SecondaryStatus status = secondaries.status(name);
         Primary first = forced != null ? forced : status.primaries().get(0);
         String bare = name.toString(true);
         if (!wait) {
@@ -184,7 +185,7 @@ final class ZoneCommands {
             snapshot.signingProblem().ifPresent(problem -> reply.append("signing: served unsigned: ")
                     .append(problem).append('\n'));
         }
-        Secondaries.Status status = secondaries == null ? null : secondaries.status(zone.name());
+        SecondaryStatus status = secondaries == null ? null : secondaries.status(zone.name());
         if (status == null) {
             return;
         }

@@ -19,7 +19,6 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.TSIG;
 import dev.tern.config.Netmask;
-import dev.tern.server.acl.Keyring;
 import dev.tern.server.log.LogRateLimit;
 import dev.tern.server.metrics.TernMetrics;
 import dev.tern.server.query.NotifyReceiver;
@@ -120,7 +119,7 @@ public final class Secondaries implements EventHandler, NotifyReceiver {
             SecondaryZone.Config config;
             SecondaryState state;
             try {
-                config = config(row);
+                config = SecondarySettings.read(row, stateStore);
                 state = existing != null ? existing.state : stateStore.state(row.id());
             } catch (StoreException e) {
                 // One zone's settings or timers unreadable now: the other zones go on, this one keeps what it had
@@ -161,37 +160,6 @@ public final class Secondaries implements EventHandler, NotifyReceiver {
         }
     }
 
-    private SecondaryZone.Config config(DomainRow row) {
-        List<String> problems = new ArrayList<>();
-        List<Primary> primaries = Primary.parseList(row.masters(), problems);
-        for (String problem : problems) {
-            logger.warn("[{}] domains.master: {}; that entry is skipped", row.name(), problem);
-        }
-        TSIG tsig = null;
-        String keyName = null;
-        List<String> keys = stateStore.metadata(row.id(), "AXFR-MASTER-TSIG");
-        if (!keys.isEmpty()) {
-            keyName = keys.get(0);
-            tsig = stateStore.tsigKey(keyName).map(key -> Keyring.toTsig(key.name(), key.algorithm(), key.secret()))
-                    .orElse(null);
-            if (tsig == null) {
-                logger.error("[{}] AXFR-MASTER-TSIG names key '{}', which is not in the tsigkeys table;"
-                        + " refreshes will fail until it is added", row.name(), keyName);
-            }
-        }
-        java.net.InetAddress source = null;
-        List<String> sources = stateStore.metadata(row.id(), "AXFR-SOURCE");
-        if (!sources.isEmpty()) {
-            try {
-                source = Primary.parse(sources.get(0)).address().getAddress();
-            } catch (IllegalArgumentException e) {
-                logger.warn("[{}] AXFR-SOURCE '{}' is not an IP address; using query-local-address", row.name(),
-                        sources.get(0));
-            }
-        }
-        return new SecondaryZone.Config(primaries, tsig, keyName, source);
-    }
-
     @Override
     public void handle(Name name, EventType type) {
         SecondaryZone secondary = secondaries.get(name);
@@ -211,7 +179,7 @@ public final class Secondaries implements EventHandler, NotifyReceiver {
                 List<java.util.concurrent.CompletableFuture<RefreshOutcome>> waiting =
                         new ArrayList<>(secondary.waiters);
                 secondary.waiters.removeAll(waiting);
-                record(failed);
+                RefreshMetrics.record(metrics, failed);
                 waiting.forEach(waiter -> waiter.complete(failed));
             }
             return;
@@ -230,8 +198,8 @@ public final class Secondaries implements EventHandler, NotifyReceiver {
         try {
             SecondaryZone.Config config = secondary.config;
             if (config.tsigName() != null && config.tsig() == null) {
-                config = config(new DomainRow(zone.id(), name, zone.kind(), Primary.toColumn(config.primaries()),
-                        null));
+                config = SecondarySettings.read(new DomainRow(zone.id(), name, zone.kind(),
+                        Primary.toColumn(config.primaries()), null), stateStore);
                 secondary.config = config;
             }
             outcome = refresh.run(name, zone.snapshot(), secondary.primariesInOrder(), config.tsig(), true,
@@ -263,8 +231,8 @@ public final class Secondaries implements EventHandler, NotifyReceiver {
         secondary.committing = null;
         secondary.notifiedBy = null;
         secondary.lastOutcome = outcome;
-        remember(secondary, outcome);
-        record(outcome);
+        secondary.remember(outcome);
+        RefreshMetrics.record(metrics, outcome);
         Instant now = clock.instant();
         SecondaryState old = secondary.state;
         SecondaryState next;
@@ -374,65 +342,15 @@ public final class Secondaries implements EventHandler, NotifyReceiver {
         return events.isRunning(name);
     }
 
-    private static void remember(SecondaryZone secondary, RefreshOutcome outcome) {
-        Primary primary = null;
-        long serial = -1;
-        if (outcome instanceof RefreshOutcome.Transferred transferred) {
-            secondary.lastTransfer = transferred;
-            primary = transferred.primary();
-            serial = transferred.toSerial();
-        } else if (outcome instanceof RefreshOutcome.UpToDate upToDate) {
-            primary = upToDate.primary();
-            serial = upToDate.serial();
-        } else if (outcome instanceof RefreshOutcome.Failed failed) {
-            secondary.lastFailure = failed;
-        }
-        if (primary != null) {
-            java.util.Map<Primary, Long> serials = new java.util.LinkedHashMap<>(secondary.primarySerials);
-            serials.put(primary, serial);
-            secondary.primarySerials = java.util.Map.copyOf(serials);
-        }
-    }
-
     /** A view of one secondary zone for status commands, or null when it is not one. */
-    public Status status(Name name) {
+    public SecondaryStatus status(Name name) {
         SecondaryZone zone = secondaries.get(name);
         if (zone == null) {
             return null;
         }
-        return new Status(zone.config.primaries(), zone.state, zone.lastOutcome, zone.lastCheck,
+        return new SecondaryStatus(zone.config.primaries(), zone.state, zone.lastOutcome, zone.lastCheck,
                 events.planned(name, EventType.REFRESH).orElse(null), events.isRunning(name), zone.lastTransfer,
                 zone.lastFailure, zone.primarySerials);
-    }
-
-    /**
-     * What {@code zone-status} shows of a secondary zone.
-     *
-     * @param lastTransfer the last transfer since start, or null
-     * @param lastFailure the last failed refresh since start, or null
-     * @param primarySerials the serial each primary answered last (SOA check or transfer)
-     */
-    public record Status(List<Primary> primaries, SecondaryState state, RefreshOutcome lastOutcome,
-                         Instant lastCheck, Instant nextRefresh, boolean refreshing,
-                         RefreshOutcome.Transferred lastTransfer, RefreshOutcome.Failed lastFailure,
-                         java.util.Map<Primary, Long> primarySerials) {
-    }
-
-    private void record(RefreshOutcome outcome) {
-        if (outcome instanceof RefreshOutcome.Failed) {
-            metrics.refresh("failed", ((RefreshOutcome.Failed) outcome).last().failure().name().toLowerCase(
-                    java.util.Locale.ROOT));
-        } else if (outcome instanceof RefreshOutcome.Transferred) {
-            RefreshOutcome.Transferred transferred = (RefreshOutcome.Transferred) outcome;
-            metrics.refresh("transferred", null);
-            metrics.transfer("in", transferred.type().startsWith("IXFR") && !transferred.type().contains("AXFR")
-                    ? "ixfr" : "axfr", "success", transferred.stats().bytes(), transferred.stats().elapsed());
-            if (transferred.mssAuto()) {
-                metrics.mssFallback(transferred.stats().mss());
-            }
-        } else {
-            metrics.refresh("up_to_date", null);
-        }
     }
 
     private void expire(Name name, Zone zone, SecondaryZone secondary) {

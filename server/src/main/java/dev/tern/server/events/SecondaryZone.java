@@ -68,4 +68,25 @@ final class SecondaryZone {
         }
         return null;
     }
+
+    /** Keeps what {@code zone-status} shows of an outcome: the last transfer or failure, each primary's serial. */
+    void remember(RefreshOutcome outcome) {
+        Primary primary = null;
+        long serial = -1;
+        if (outcome instanceof RefreshOutcome.Transferred transferred) {
+            lastTransfer = transferred;
+            primary = transferred.primary();
+            serial = transferred.toSerial();
+        } else if (outcome instanceof RefreshOutcome.UpToDate upToDate) {
+            primary = upToDate.primary();
+            serial = upToDate.serial();
+        } else if (outcome instanceof RefreshOutcome.Failed failed) {
+            lastFailure = failed;
+        }
+        if (primary != null) {
+            java.util.Map<Primary, Long> serials = new java.util.LinkedHashMap<>(primarySerials);
+            serials.put(primary, serial);
+            primarySerials = java.util.Map.copyOf(serials);
+        }
+    }
 }

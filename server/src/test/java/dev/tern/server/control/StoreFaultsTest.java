@@ -26,6 +26,7 @@ import org.xbill.DNS.Name;
 import dev.tern.control.protocol.ControlRequest;
 import dev.tern.server.events.EventType;
 import dev.tern.server.events.Secondaries;
+import dev.tern.server.events.SecondaryStatus;
 import dev.tern.server.events.StoreZoneWriter;
 import dev.tern.server.events.StoredMssMemory;
 import dev.tern.server.events.ZoneEvents;
@@ -212,7 +213,7 @@ class StoreFaultsTest {
             if (waiting != null) {
                 assertThat(waiting).as(what + ": the waiting retrieve has its answer at once").isDone();
             }
-            Secondaries.Status before = secondaries.status(ZONE);
+            SecondaryStatus before = secondaries.status(ZONE);
             RefreshOutcome outcome = before == null ? null : before.lastOutcome();
             if (failed == null) {
                 assertThat(outcome).as(what).isNotInstanceOf(RefreshOutcome.Failed.class);

@@ -3,26 +3,16 @@ package dev.tern.server.secondary;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.xbill.DNS.DClass;
-import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
@@ -34,6 +24,7 @@ import dev.tern.server.Main;
 import dev.tern.server.store.DomainRow;
 import dev.tern.server.store.JdbcZoneStore;
 import dev.tern.server.testing.PackagedTernd;
+import dev.tern.server.testing.ScriptedPrimary;
 import dev.tern.server.testing.TestZones;
 import dev.tern.server.zone.ZoneKind;
 
@@ -60,7 +51,9 @@ class EndlessAxfrTest {
 
     @Test
     void anEndlessAxfrIsAbortedAtTheSizeLimitWithBoundedMemoryAndTheOldZoneServed() throws Exception {
-        try (EndlessPrimary primary = EndlessPrimary.start()) {
+        try (ScriptedPrimary primary = ScriptedPrimary.start(ORIGIN.toString(),
+                "@ 300 SOA ns hm 2 3600 600 86400 60\n@ 300 NS ns\nns 300 A 127.0.0.1\n")) {
+            primary.behave(ScriptedPrimary.Behaviour.ENDLESS);
             Path database = dir.resolve("tern.sqlite3");
             try (JdbcZoneStore store = JdbcZoneStore.openSqlite(database, 5000, 3600)) {
                 DomainRow row = store.createZone(ORIGIN, ZoneKind.SECONDARY, "127.0.0.1:" + primary.port());
@@ -89,11 +82,11 @@ class EndlessAxfrTest {
                 int port = -1;
                 while (!Files.readString(log).contains("xfr-max-received-mbytes=150")) {
                     if (System.nanoTime() > deadline) {
-                        fail("no abort at the limit within " + LIMIT.toSeconds() + " s, " + primary.sent.get()
+                        fail("no abort at the limit within " + LIMIT.toSeconds() + " s, " + primary.endlessBytesSent()
                                 + " bytes sent: " + tail(log));
                     }
                     if (!ternd.isAlive()) {
-                        fail("ternd exited after " + primary.sent.get() + " bytes sent (max RSS " + (maxRssKb >> 10)
+                        fail("ternd exited after " + primary.endlessBytesSent() + " bytes sent (max RSS " + (maxRssKb >> 10)
                                 + " MB): " + tail(log));
                     }
                     long rss = PackagedTernd.rssKb(ternd.pid());
@@ -101,7 +94,7 @@ class EndlessAxfrTest {
                     if (port < 0) {
                         port = PackagedTernd.port(log);
                         rssAtStart = rss;
-                    } else if (primary.sent.get() > 0 && servedSerial(port) == 1) {
+                    } else if (primary.endlessBytesSent() > 0 && servedSerial(port) == 1) {
                         // The old zone keeps being answered over UDP while the transfer runs.
                         probes++;
                     }
@@ -111,7 +104,7 @@ class EndlessAxfrTest {
                         .findFirst().orElseThrow();
                 String report = String.format("endless AXFR: %d MiB sent by the primary in %.1f s; ternd RSS %d MB"
                                 + " at start, max %d MB during the transfer; %d UDP probes answered during it",
-                        primary.sent.get() >> 20, (System.nanoTime() - started) / 1e9, rssAtStart >> 10,
+                        primary.endlessBytesSent() >> 20, (System.nanoTime() - started) / 1e9, rssAtStart >> 10,
                         maxRssKb >> 10, probes);
                 System.out.println(report);
                 System.out.println(line);
@@ -174,144 +167,5 @@ class EndlessAxfrTest {
     private static String tail(Path log) throws IOException {
         String text = Files.readString(log);
         return text.substring(Math.max(0, text.length() - 4000));
-    }
-
-
-
-    /**
-     * Answers SOA queries with serial 2 (over UDP), IXFR with NOTIMP, and AXFR with the SOA and then the same message of 400 TXT
-     * records of 100 bytes each, again and again until the client closes: a zone without end.
-     */
-    private static final class EndlessPrimary implements AutoCloseable {
-        private final DatagramSocket udp;
-        private final ServerSocket tcp;
-        private final SOARecord soa;
-        final AtomicLong sent = new AtomicLong();
-        private volatile boolean closed;
-
-        private EndlessPrimary(DatagramSocket udp, ServerSocket tcp) throws IOException {
-            this.udp = udp;
-            this.tcp = tcp;
-            this.soa = (SOARecord) Record.fromString(ORIGIN, Type.SOA, DClass.IN, 300, "ns hm 2 3600 600 86400 60",
-                    ORIGIN);
-            daemon(this::serveUdp).start();
-            daemon(this::serveTcp).start();
-        }
-
-        static EndlessPrimary start() throws IOException {
-            for (int attempt = 0; attempt < 20; attempt++) {
-                ServerSocket tcp = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
-                try {
-                    return new EndlessPrimary(new DatagramSocket(new InetSocketAddress("127.0.0.1",
-                            tcp.getLocalPort())), tcp);
-                } catch (IOException e) {
-                    tcp.close();
-                }
-            }
-            throw new IOException("no port free for both UDP and TCP");
-        }
-
-        int port() {
-            return tcp.getLocalPort();
-        }
-
-        private void serveUdp() {
-            byte[] buffer = new byte[4096];
-            while (!closed) {
-                try {
-                    DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
-                    udp.receive(packet);
-                    Message answer = answerTo(new Message(java.util.Arrays.copyOf(packet.getData(),
-                            packet.getLength())));
-                    answer.addRecord(soa, Section.ANSWER);
-                    byte[] wire = answer.toWire();
-                    udp.send(new DatagramPacket(wire, wire.length, packet.getSocketAddress()));
-                } catch (IOException e) {
-                    if (closed) {
-                        return;
-                    }
-                }
-            }
-        }
-
-        private void serveTcp() {
-            while (!closed) {
-                try {
-                    Socket socket = tcp.accept();
-                    daemon(() -> transfer(socket)).start();
-                } catch (IOException e) {
-                    if (closed) {
-                        return;
-                    }
-                }
-            }
-        }
-
-        private void transfer(Socket socket) {
-            try (socket) {
-                DataInputStream in = new DataInputStream(socket.getInputStream());
-                DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(
-                        socket.getOutputStream(), 1 << 16));
-                byte[] wire = new byte[in.readUnsignedShort()];
-                in.readFully(wire);
-                Message query = new Message(wire);
-                Message first = answerTo(query);
-                first.addRecord(soa, Section.ANSWER);
-                if (query.getQuestion().getType() == Type.SOA) {
-                    write(out, first.toWire());
-                    return;
-                }
-                if (query.getQuestion().getType() == Type.IXFR) {
-                    // ternd holds serial 1 and asks IXFR first; NOTIMP makes it fall back to AXFR.
-                    Message notimp = answerTo(query);
-                    notimp.getHeader().setRcode(org.xbill.DNS.Rcode.NOTIMP);
-                    write(out, notimp.toWire());
-                    return;
-                }
-                write(out, first.toWire());
-                Message more = answerTo(query);
-                // Small records, as most zones have: in memory as dnsjava Records they take a few times their
-                // wire size, which is what used to exhaust the heap before the limit.
-                String text = "\"" + "x".repeat(100) + "\"";
-                for (int i = 0; i < 400; i++) {
-                    more.addRecord(Record.fromString(new Name("t" + i, ORIGIN), Type.TXT, DClass.IN, 300, text,
-                            ORIGIN), Section.ANSWER);
-                }
-                byte[] message = more.toWire();
-                while (!closed) {
-                    write(out, message);
-                }
-            } catch (IOException e) {
-                // ternd closed the connection: the transfer is over.
-            }
-        }
-
-        private void write(DataOutputStream out, byte[] message) throws IOException {
-            out.writeShort(message.length);
-            out.write(message);
-            out.flush();
-            sent.addAndGet(message.length + 2);
-        }
-
-        private static Message answerTo(Message query) {
-            Message answer = new Message(query.getHeader().getID());
-            answer.getHeader().setFlag(Flags.QR);
-            answer.getHeader().setFlag(Flags.AA);
-            answer.addRecord(query.getQuestion(), Section.QUESTION);
-            return answer;
-        }
-
-        private static Thread daemon(Runnable runnable) {
-            Thread thread = new Thread(runnable, "endless-primary");
-            thread.setDaemon(true);
-            return thread;
-        }
-
-        @Override
-        public void close() throws IOException {
-            closed = true;
-            udp.close();
-            tcp.close();
-        }
     }
 }

@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
@@ -28,10 +29,11 @@ public final class ScriptedPrimary implements AutoCloseable {
      * What the TCP side does with a transfer request. {@code STALL_ONCE} stalls the next transfer as {@code STALL}
      * does and then turns into {@code AXFR}: a path-MTU blackhole that a smaller MSS gets through. {@code IXFR}
      * answers an IXFR from the serial of the zone set before the current one with the difference (RFC 1995 4), any
-     * other transfer as {@code AXFR} does.
+     * other transfer as {@code AXFR} does. {@code ENDLESS} answers IXFR with NOTIMP and AXFR with the SOA and then
+     * the same message of 400 TXT records of 100 bytes, again and again until the client closes: a zone without end.
      */
     public enum Behaviour { AXFR, SILENT, STALL, STALL_ONCE, GARBAGE, REFUSED, NOTAUTH, CLOSE_HALF_WAY, BAD_IXFR,
-        IXFR }
+        IXFR, ENDLESS }
 
     private final DatagramSocket udp;
     private final ServerSocket tcp;
@@ -41,6 +43,7 @@ public final class ScriptedPrimary implements AutoCloseable {
     private final AtomicReference<Behaviour> behaviour = new AtomicReference<>(Behaviour.AXFR);
     private final Thread udpThread;
     private final Thread tcpThread;
+    private final AtomicLong endlessBytes = new AtomicLong();
     private volatile boolean closed;
 
     private ScriptedPrimary(DatagramSocket udp, ServerSocket tcp) {
@@ -79,6 +82,11 @@ public final class ScriptedPrimary implements AutoCloseable {
 
     public void behave(Behaviour next) {
         behaviour.set(next);
+    }
+
+    /** The bytes sent so far by {@code ENDLESS} transfers. */
+    public long endlessBytesSent() {
+        return endlessBytes.get();
     }
 
     private SOARecord soa() {
@@ -156,6 +164,10 @@ public final class ScriptedPrimary implements AutoCloseable {
                 default:
                     break;
             }
+            if (now == Behaviour.ENDLESS && query.getQuestion().getType() != Type.SOA) {
+                endless(query, new DataOutputStream(new java.io.BufferedOutputStream(out, 1 << 16)));
+                return;
+            }
             if (now == Behaviour.BAD_IXFR && query.getQuestion().getType() == Type.IXFR) {
                 // A change that removes a record the secondary never had: an inconsistent journal.
                 Message answer = answerTo(query);
@@ -211,6 +223,34 @@ public final class ScriptedPrimary implements AutoCloseable {
             in.read();
         } catch (IOException | InterruptedException e) {
             // The client went away, or the test is over.
+        }
+    }
+
+    private void endless(Message query, DataOutputStream out) throws IOException {
+        if (query.getQuestion().getType() == Type.IXFR) {
+            // A secondary that holds a serial asks IXFR first; NOTIMP makes it fall back to AXFR.
+            Message notimp = answerTo(query);
+            notimp.getHeader().setRcode(org.xbill.DNS.Rcode.NOTIMP);
+            write(out, notimp);
+            return;
+        }
+        Message first = answerTo(query);
+        first.addRecord(soa(), Section.ANSWER);
+        endlessBytes.addAndGet(2 + first.toWire().length);
+        write(out, first);
+        Message more = answerTo(query);
+        // Small records, as most zones have: held as dnsjava Records they take a few times their wire size.
+        String text = "\"" + "x".repeat(100) + "\"";
+        for (int i = 0; i < 400; i++) {
+            more.addRecord(Record.fromString(new org.xbill.DNS.Name("t" + i, soa().getName()), Type.TXT,
+                    org.xbill.DNS.DClass.IN, 300, text, soa().getName()), Section.ANSWER);
+        }
+        byte[] message = more.toWire();
+        while (!closed) {
+            out.writeShort(message.length);
+            out.write(message);
+            out.flush();
+            endlessBytes.addAndGet(2 + message.length);
         }
     }
 
